@@ -1,0 +1,4 @@
+export * as schema from './schema';
+export * from './schema';
+export * from './database';
+export * from './embedded';

@@ -3,3 +3,4 @@ export * from './bootstrap';
 export * from './health-registry';
 export * from './service-kit.module';
 export * from './nest-logger';
+export * from './run-service';

@@ -14,14 +14,25 @@ const streamLogs = process.argv.includes('--logs');
 ensureDependencies();
 build();
 
-const dataDir = join(root, '.data');
+const dataDir = process.env.CCX_DATA_DIR ?? join(root, '.data');
 const logDir = join(dataDir, 'logs');
 mkdirSync(logDir, { recursive: true });
 
 // Development secrets: generated once, kept in .data so restarts keep the same keys.
 const secretsFile = join(dataDir, 'dev-secrets.json');
 if (!existsSync(secretsFile)) {
-  writeFileSync(secretsFile, JSON.stringify({ ADMIN_API_KEY: `ccx_admin_${randomBytes(24).toString('base64url')}`, MASTER_KEY: randomBytes(32).toString('base64url') }, null, 2), { mode: 0o600 });
+  writeFileSync(
+    secretsFile,
+    JSON.stringify(
+      {
+        ADMIN_API_KEY: `ccx_admin_${randomBytes(24).toString('base64url')}`,
+        MASTER_KEY: randomBytes(32).toString('base64url'),
+      },
+      null,
+      2,
+    ),
+    { mode: 0o600 },
+  );
 }
 const secrets = JSON.parse(readFileSync(secretsFile, 'utf8'));
 
@@ -57,7 +68,10 @@ let stopping = false;
 function launch(svc) {
   const entry = join(root, 'dist', 'apps', svc.name, 'src', 'main.js');
   const log = createWriteStream(join(logDir, `${svc.name}.log`), { flags: 'a' });
-  const child = spawn(process.execPath, ['--enable-source-maps', entry], { env: { ...env, [svc.portVar]: String(svc.port) }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--enable-source-maps', entry], {
+    env: { ...env, [svc.portVar]: String(svc.port) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const onLine = (chunk) => {
     log.write(chunk);
     for (const line of chunk.toString().split('\n')) {
@@ -68,7 +82,8 @@ function launch(svc) {
       } catch {
         level = 'error';
       }
-      if (streamLogs || ['warn', 'error', 'fatal'].includes(level)) console.log(`[${svc.name}] ${line}`);
+      if (streamLogs || ['warn', 'error', 'fatal'].includes(level))
+        console.log(`[${svc.name}] ${line}`);
     }
   };
   child.stdout.on('data', onLine);
@@ -76,7 +91,9 @@ function launch(svc) {
   child.on('exit', (code, signal) => {
     children.delete(svc.name);
     if (!stopping) {
-      console.error(`${svc.name} exited (${signal ?? code}); see ${join(logDir, svc.name + '.log')}. Stopping everything.`);
+      console.error(
+        `${svc.name} exited (${signal ?? code}); see ${join(logDir, svc.name + '.log')}. Stopping everything.`,
+      );
       stop(1);
     }
   });
@@ -125,13 +142,19 @@ for (const svc of services) {
   const ok = await waitHealthy(svc);
   console.log(ok ? `healthy on http://127.0.0.1:${svc.port}` : 'NOT healthy');
   if (!ok) {
-    console.error(`${svc.name} did not become healthy; its log is ${join(logDir, svc.name + '.log')}.`);
+    console.error(
+      `${svc.name} did not become healthy; its log is ${join(logDir, svc.name + '.log')}.`,
+    );
     await stop(1);
   }
 }
 
 const api = `http://127.0.0.1:${services[0].port}`;
-const demo = await seedDemoTenant({ api, adminKey: env.ADMIN_API_KEY, stateFile: join(dataDir, 'demo-tenant.json') });
+const demo = await seedDemoTenant({
+  api,
+  adminKey: env.ADMIN_API_KEY,
+  stateFile: join(dataDir, 'demo-tenant.json'),
+});
 
 console.log(`
 ccx is running.

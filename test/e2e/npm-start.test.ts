@@ -1,0 +1,108 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const root = resolve(__dirname, '..', '..');
+const ports = { api: 4300, sbc: 4310, media: 4320, routing: 4330, presence: 4340, pg: 4359 };
+const healthPorts = [ports.api, ports.sbc, ports.media, ports.routing, ports.presence];
+
+let launcher: ChildProcess;
+let output = '';
+
+function waitFor(text: string, timeoutMs: number): Promise<void> {
+  return new Promise((resolveWait, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`"${text}" not printed in ${timeoutMs} ms:\n${output}`)),
+      timeoutMs,
+    );
+    const check = () => {
+      if (output.includes(text)) {
+        clearTimeout(timer);
+        resolveWait();
+      } else if (launcher.exitCode !== null) {
+        clearTimeout(timer);
+        reject(new Error(`launcher exited (${launcher.exitCode}):\n${output}`));
+      } else setTimeout(check, 100);
+    };
+    check();
+  });
+}
+
+/** The demo tenant's key, as printed by the launcher. */
+const demoKey = () => /API key: (ccx_demo_\S+)/.exec(output)?.[1] ?? '';
+
+describe('npm start', () => {
+  beforeAll(async () => {
+    launcher = spawn(process.execPath, [join(root, 'scripts', 'start.mjs')], {
+      cwd: root,
+      env: {
+        ...process.env,
+        CCX_DATA_DIR: mkdtempSync(join(tmpdir(), 'ccx-start-')),
+        API_HTTP_PORT: String(ports.api),
+        SBC_HTTP_PORT: String(ports.sbc),
+        MEDIA_HTTP_PORT: String(ports.media),
+        ROUTING_HTTP_PORT: String(ports.routing),
+        PRESENCE_HTTP_PORT: String(ports.presence),
+        EMBEDDED_PG_PORT: String(ports.pg),
+        DATABASE_URL: '',
+        BUS_PREFIX: `e2e${process.pid}`,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    launcher.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+    launcher.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+    await waitFor('ccx is running', 120_000);
+  }, 150_000);
+
+  afterAll(async () => {
+    if (launcher.exitCode === null) {
+      launcher.kill('SIGINT');
+      await new Promise((r) => launcher.once('exit', r));
+    }
+  });
+
+  it('prints where every service listens and they are all healthy', async () => {
+    for (const port of healthPorts) {
+      expect(output).toContain(`http://127.0.0.1:${port}/health`);
+      const res = await fetch(`http://127.0.0.1:${port}/health`);
+      expect(res.status).toBe(200);
+      expect(((await res.json()) as { status: string }).status).toBe('ok');
+      const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      expect(metrics).toContain('process_cpu_user_seconds_total');
+    }
+    expect(output).toContain(`127.0.0.1:${ports.pg}`);
+  });
+
+  it('seeds a demo tenant whose printed key works on the API', async () => {
+    expect(demoKey()).not.toBe('');
+    const res = await fetch(`http://127.0.0.1:${ports.api}/v1/trunks`, {
+      headers: { authorization: `Bearer ${demoKey()}` },
+    });
+    expect(res.status).toBe(200);
+    const page = (await res.json()) as { items: { name: string }[] };
+    expect(page.items.map((t) => t.name).sort()).toEqual(['itsp-de', 'teams']);
+  });
+
+  it('serves the OpenAPI document at /docs', async () => {
+    const doc = (await (await fetch(`http://127.0.0.1:${ports.api}/docs/openapi.json`)).json()) as {
+      openapi: string;
+      paths: Record<string, unknown>;
+    };
+    expect(doc.openapi).toMatch(/^3\./);
+    expect(Object.keys(doc.paths)).toContain('/v1/trunks');
+    expect(
+      (await fetch(`http://127.0.0.1:${ports.api}/docs`)).headers.get('content-type'),
+    ).toContain('text/html');
+  });
+
+  it('stops every service on Ctrl-C', async () => {
+    launcher.kill('SIGINT');
+    const code = await new Promise<number | null>((r) => launcher.once('exit', r));
+    expect(code).toBe(0);
+    for (const port of healthPorts) {
+      await expect(fetch(`http://127.0.0.1:${port}/health`)).rejects.toThrow();
+    }
+  });
+});

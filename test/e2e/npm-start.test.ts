@@ -32,6 +32,35 @@ function waitFor(text: string, timeoutMs: number): Promise<void> {
 
 /** The demo tenant's key, as printed by the launcher. */
 const demoKey = () => /API key: (ccx_demo_\S+)/.exec(output)?.[1] ?? '';
+const operatorKey = () => /Operator key\s+(\S+)/.exec(output)?.[1] ?? '';
+
+/** Runs the real `ccx` bin against the started API. */
+function ccx(
+  key: string,
+  ...args: string[]
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolveRun) => {
+    const child = spawn(
+      process.execPath,
+      [
+        join(root, 'bin', 'ccx.js'),
+        '--api',
+        `http://127.0.0.1:${ports.api}`,
+        '--key',
+        key,
+        ...args,
+      ],
+      {
+        env: { ...process.env, CCX_REBUILD: '0' },
+      },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('exit', (code) => resolveRun({ code, stdout, stderr }));
+  });
+}
 
 describe('npm start', () => {
   beforeAll(async () => {
@@ -95,6 +124,44 @@ describe('npm start', () => {
     expect(
       (await fetch(`http://127.0.0.1:${ports.api}/docs`)).headers.get('content-type'),
     ).toContain('text/html');
+  });
+
+  it('lets an operator script tenants, keys and trunks with ccx', async () => {
+    const created = await ccx(operatorKey(), 'tenants', 'create', 'acme-e2e', '--name', 'Acme');
+    expect(created.stderr).toBe('');
+    expect(created.code).toBe(0);
+    const issued = await ccx(operatorKey(), '--json', 'tenants', 'issue-key', 'acme-e2e');
+    const key = (JSON.parse(issued.stdout) as { key: string }).key;
+    expect(key).toMatch(/^ccx_acme-e2e_/);
+
+    const trunk = await ccx(
+      key,
+      'trunks',
+      'create',
+      '--set',
+      'name=itsp-fr',
+      '--set',
+      'kind=itsp',
+      '--set',
+      'host=192.0.2.10',
+      '--set',
+      'port=5060',
+      '--set',
+      'transport=udp',
+      '--set',
+      'maxChannels=30',
+      '--set',
+      'codecs=["PCMA"]',
+    );
+    expect(trunk.code).toBe(0);
+    const listed = await ccx(key, 'trunks', 'list');
+    expect(listed.stdout).toContain('itsp-fr');
+    expect(listed.stdout).not.toContain('itsp-de');
+
+    const bad = await ccx(key, 'trunks', 'create', '--set', 'name=x', '--set', 'port=99999');
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/400.*port/);
+    expect((await ccx('not-a-key', 'trunks', 'list')).code).toBe(1);
   });
 
   it('stops every service on Ctrl-C', async () => {

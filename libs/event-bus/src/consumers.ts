@@ -1,0 +1,170 @@
+import { performance } from 'node:perf_hooks';
+import type { Redis } from 'ioredis';
+import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { isEventName, parseEvent, streamOf, type AnyEvent, type EventName } from '@ccx/contracts';
+import type { Logger } from '@ccx/observability';
+import { PermanentEventError } from './errors';
+import type { GroupRegistry } from './group-registry';
+import { DEFAULT_CONCURRENCY, DEFAULT_RETRY, workerOptions } from './job-options';
+import { assertSlug, eventQueueName } from './keys';
+import type { BusMetrics } from './metrics';
+import type { EventHandler, HandlerContext, SubscribeOptions, Subscription } from './types';
+
+type AnyHandler = (event: AnyEvent, ctx: HandlerContext) => Promise<void>;
+
+interface StreamConsumer {
+  worker: Worker;
+  handlers: Map<string, AnyHandler>;
+}
+
+const errorMessage = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+/**
+ * The consuming side: one BullMQ worker per (group, stream) in this process, dispatching by
+ * event name to the handlers subscribed for that group. All instances of a group must
+ * subscribe the same names (a job of a name this instance has no handler for is retried).
+ */
+export class Consumers {
+  private readonly consumers = new Map<string, StreamConsumer>();
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly registry: GroupRegistry,
+    private readonly prefix: string,
+    private readonly instanceId: string,
+    private readonly lockDurationMs: number,
+    private readonly metrics: BusMetrics,
+    private readonly logger: Logger,
+  ) {}
+
+  async subscribe<N extends EventName>(
+    group: string,
+    names: readonly N[],
+    handler: EventHandler<N>,
+    options: SubscribeOptions = {},
+  ): Promise<Subscription> {
+    assertSlug('group', group);
+    if (names.length === 0) throw new Error(`subscribe(${group}) needs at least one event name`);
+    for (const name of names) {
+      if (!isEventName(name)) throw new Error(`subscribe(${group}): unknown event "${name}"`);
+      const existing = this.consumers.get(eventQueueName(group, streamOf(name)));
+      if (existing?.handlers.has(name) || names.indexOf(name) !== names.lastIndexOf(name)) {
+        throw new Error(`group "${group}" already subscribes to "${name}" in this process`);
+      }
+    }
+    const policy = {
+      attempts: options.attempts ?? DEFAULT_RETRY.attempts,
+      backoffMs: options.backoffMs ?? DEFAULT_RETRY.backoffMs,
+    };
+    // Registered before any worker starts: from now on every publish adds a job for this group.
+    await this.registry.register(group, names, policy);
+    const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
+    const anyHandler = handler as unknown as AnyHandler;
+    for (const name of names) {
+      this.consumerFor(group, streamOf(name), concurrency).handlers.set(name, anyHandler);
+    }
+    return {
+      close: async () => {
+        for (const name of names) {
+          const queue = eventQueueName(group, streamOf(name));
+          const consumer = this.consumers.get(queue);
+          if (!consumer || consumer.handlers.get(name) !== anyHandler) continue;
+          consumer.handlers.delete(name);
+          if (consumer.handlers.size === 0) {
+            this.consumers.delete(queue);
+            await consumer.worker.close();
+          }
+        }
+      },
+    };
+  }
+
+  private consumerFor(group: string, stream: string, concurrency: number): StreamConsumer {
+    const queue = eventQueueName(group, stream);
+    const existing = this.consumers.get(queue);
+    if (existing) return existing;
+    const handlers = new Map<string, AnyHandler>();
+    const worker = new Worker(
+      queue,
+      (job: Job) => this.process(group, handlers, job),
+      workerOptions(this.prefix, this.redis, {
+        concurrency,
+        lockDurationMs: this.lockDurationMs,
+        name: this.instanceId,
+      }),
+    );
+    worker.on('error', (err) => this.logger.warn({ err, queue }, 'bus worker error'));
+    const consumer = { worker, handlers };
+    this.consumers.set(queue, consumer);
+    return consumer;
+  }
+
+  private async process(group: string, handlers: Map<string, AnyHandler>, job: Job): Promise<void> {
+    const maxAttempts = job.opts.attempts ?? 1;
+    const parsed = parseEvent(job.data);
+    if (!parsed.ok) {
+      this.metrics.deadLettered.inc({ event: job.name, group });
+      this.logger.error(
+        { group, jobId: job.id, error: parsed.error },
+        'invalid event dead-lettered',
+      );
+      throw new UnrecoverableError(`invalid event: ${parsed.error}`);
+    }
+    const event = parsed.value;
+    const handler = handlers.get(event.name);
+    if (!handler) {
+      throw new Error(`no handler for ${event.name} in group ${group} on ${this.instanceId}`);
+    }
+    const ctx: HandlerContext = { group, attempt: job.attemptsStarted || 1, maxAttempts };
+    const labels = { event: event.name, group };
+    const started = performance.now();
+    try {
+      await handler(event, ctx);
+    } catch (err) {
+      const permanent = err instanceof PermanentEventError;
+      const final = permanent || job.attemptsMade + 1 >= maxAttempts;
+      this.metrics.failed.inc(labels);
+      if (final) this.metrics.deadLettered.inc(labels);
+      this.logger[final ? 'error' : 'warn'](
+        {
+          group,
+          event: event.name,
+          eventId: event.eventId,
+          tenantId: event.tenantId,
+          callId: event.callId,
+          attempt: ctx.attempt,
+          err,
+        },
+        final ? 'event dead-lettered' : 'event handler failed, will retry',
+      );
+      if (permanent) throw new UnrecoverableError(errorMessage(err));
+      throw err;
+    }
+    this.metrics.handled.inc(labels);
+    this.metrics.handleSeconds.observe(labels, (performance.now() - started) / 1000);
+  }
+
+  workers(): Worker[] {
+    return [...this.consumers.values()].map((c) => c.worker);
+  }
+
+  /** Stops taking jobs and waits for in-flight ones; after `graceMs` gives them back (stalled). */
+  async close(graceMs: number): Promise<void> {
+    const workers = this.workers();
+    this.consumers.clear();
+    await closeWorkers(workers, graceMs);
+  }
+}
+
+export async function closeWorkers(workers: Worker[], graceMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const graceful = Promise.all(workers.map((w) => w.close()));
+  const expired = new Promise<'expired'>((resolve) => {
+    timer = setTimeout(() => resolve('expired'), graceMs);
+  });
+  const outcome = await Promise.race([graceful, expired]);
+  clearTimeout(timer);
+  // Forced close leaves in-flight jobs locked until their lock expires; another consumer's
+  // stalled check then moves them back to wait. Nothing is lost, it is only delayed.
+  if (outcome === 'expired') await Promise.all(workers.map((w) => w.close(true)));
+}

@@ -1,0 +1,7 @@
+export * from './types';
+export * from './errors';
+export { createEventBus, type EventBusOptions } from './event-bus';
+export { DEFAULT_RETRY, COMPLETED_RETENTION, type RetryPolicy } from './job-options';
+export { eventQueueName, commandQueueName } from './keys';
+export { DEFAULT_COMMAND_TIMEOUT_MS } from './commands';
+export { EVENT_BUS, EventBusModule, type EventBusModuleOptions } from './event-bus.module';

@@ -1,0 +1,83 @@
+import type { ConnectionOptions, JobsOptions, QueueOptions, WorkerOptions } from 'bullmq';
+
+/**
+ * The one place where attempts, backoff, retention and the key prefix of every bus job are set.
+ * Publishers and workers both read from here.
+ */
+
+export interface RetryPolicy {
+  /** Attempts before the event becomes a dead letter. */
+  attempts: number;
+  /** Delay before the first retry; doubles each attempt (BullMQ exponential), with jitter. */
+  backoffMs: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { attempts: 8, backoffMs: 1_000 };
+
+/** A retry waits between (1 - JITTER) and 1 times the exponential delay. */
+export const BACKOFF_JITTER = 0.5;
+
+/**
+ * Completed event jobs are kept (so a re-published eventId is recognised as a duplicate) for at
+ * most an hour and at most this many per queue: that is the bus-level dedup window.
+ */
+export const COMPLETED_RETENTION = { age: 3_600, count: 10_000 };
+
+/** Completed command jobs are of no use once replied; failed ones are kept a day for inspection. */
+export const COMMAND_FAILED_RETENTION = { age: 86_400, count: 1_000 };
+
+/** Length cap of BullMQ's per-queue events stream (we do not consume it; keep it small). */
+export const EVENTS_STREAM_MAX_LEN = 100;
+
+export const DEFAULT_CONCURRENCY = 16;
+export const DEFAULT_LOCK_DURATION_MS = 30_000;
+
+export function eventJobOptions(eventId: string, policy: RetryPolicy): JobsOptions {
+  return {
+    jobId: eventId,
+    attempts: policy.attempts,
+    backoff: { type: 'exponential', delay: policy.backoffMs, jitter: BACKOFF_JITTER },
+    removeOnComplete: COMPLETED_RETENTION,
+    // Failed jobs are the dead letters: never removed automatically.
+    removeOnFail: false,
+  };
+}
+
+export function commandJobOptions(requestId: string): JobsOptions {
+  return {
+    jobId: requestId,
+    // A command is answered once; a failing handler rejects the caller rather than retrying
+    // behind its back. A worker crash is still covered: the stalled job is handed to another
+    // worker, which executes it only if its deadline has not passed.
+    attempts: 1,
+    removeOnComplete: true,
+    removeOnFail: COMMAND_FAILED_RETENTION,
+  };
+}
+
+export function queueOptions(prefix: string, connection: ConnectionOptions): QueueOptions {
+  return {
+    prefix,
+    connection,
+    streams: { events: { maxLen: EVENTS_STREAM_MAX_LEN } },
+  };
+}
+
+export function workerOptions(
+  prefix: string,
+  connection: ConnectionOptions,
+  opts: { concurrency: number; lockDurationMs: number; name: string },
+): WorkerOptions {
+  return {
+    prefix,
+    connection,
+    name: opts.name,
+    concurrency: opts.concurrency,
+    lockDuration: opts.lockDurationMs,
+    // Look for stalled jobs (owner crashed) once per lock period.
+    stalledInterval: opts.lockDurationMs,
+    // A job whose worker died twice in a row is suspicious (it may be what kills the worker):
+    // it goes to the failed set instead of taking down a third consumer.
+    maxStalledCount: 2,
+  };
+}

@@ -10,6 +10,7 @@ import {
   timestamp,
   uniqueIndex,
   uuid,
+  type AnyPgColumn,
 } from 'drizzle-orm/pg-core';
 
 const timestamps = {
@@ -19,14 +20,24 @@ const timestamps = {
   revision: integer('revision').notNull().default(1),
 };
 
-export const tenants = pgTable('tenants', {
-  id: text('id').primaryKey(),
-  name: text('name').notNull(),
-  status: text('status', { enum: ['active', 'suspended'] })
-    .notNull()
-    .default('active'),
-  ...timestamps,
-});
+export const tenants = pgTable(
+  'tenants',
+  {
+    id: text('id').primaryKey(),
+    name: text('name').notNull(),
+    status: text('status', { enum: ['active', 'suspended'] })
+      .notNull()
+      .default('active'),
+    ...timestamps,
+  },
+  (t) => [index('tenants_list_idx').on(t.createdAt, t.id)],
+);
+
+/** Lists page through a tenant's rows in (created_at, id) order (keyset pagination). */
+const listIndex = (
+  table: string,
+  t: { tenantId: AnyPgColumn; createdAt: AnyPgColumn; id: AnyPgColumn },
+) => index(`${table}_tenant_list_idx`).on(t.tenantId, t.createdAt, t.id);
 
 /** Every tenant-owned table starts with these two columns; (tenant_id, id) is the key used. */
 const owned = {
@@ -48,11 +59,15 @@ export const apiKeys = pgTable(
     /** SHA-256 of the full key; the key itself is shown once and never stored. */
     hash: text('hash').notNull(),
     scopes: text('scopes').array().notNull(),
-    createdAt: timestamps.createdAt,
     lastUsedAt: timestamp('last_used_at', { withTimezone: true, mode: 'date' }),
     revokedAt: timestamp('revoked_at', { withTimezone: true, mode: 'date' }),
+    ...timestamps,
   },
-  (t) => [uniqueIndex('api_keys_hash_uq').on(t.hash), index('api_keys_tenant_idx').on(t.tenantId)],
+  (t) => [
+    uniqueIndex('api_keys_hash_uq').on(t.hash),
+    index('api_keys_tenant_idx').on(t.tenantId),
+    listIndex('api_keys', t),
+  ],
 );
 
 export const sites = pgTable(
@@ -65,7 +80,7 @@ export const sites = pgTable(
     country: text('country').notNull(),
     ...timestamps,
   },
-  (t) => [uniqueIndex('sites_tenant_name_uq').on(t.tenantId, t.name)],
+  (t) => [uniqueIndex('sites_tenant_name_uq').on(t.tenantId, t.name), listIndex('sites', t)],
 );
 
 export const trunks = pgTable(
@@ -83,7 +98,7 @@ export const trunks = pgTable(
     enabled: boolean('enabled').notNull().default(true),
     ...timestamps,
   },
-  (t) => [uniqueIndex('trunks_tenant_name_uq').on(t.tenantId, t.name)],
+  (t) => [uniqueIndex('trunks_tenant_name_uq').on(t.tenantId, t.name), listIndex('trunks', t)],
 );
 
 export const numberRanges = pgTable(
@@ -98,7 +113,10 @@ export const numberRanges = pgTable(
     purpose: text('purpose', { enum: ['did', 'queue', 'agent', 'caller-id'] }).notNull(),
     ...timestamps,
   },
-  (t) => [uniqueIndex('number_ranges_tenant_first_uq').on(t.tenantId, t.firstNumber)],
+  (t) => [
+    uniqueIndex('number_ranges_tenant_first_uq').on(t.tenantId, t.firstNumber),
+    listIndex('number_ranges', t),
+  ],
 );
 
 export const skills = pgTable(
@@ -109,7 +127,7 @@ export const skills = pgTable(
     description: text('description'),
     ...timestamps,
   },
-  (t) => [uniqueIndex('skills_tenant_name_uq').on(t.tenantId, t.name)],
+  (t) => [uniqueIndex('skills_tenant_name_uq').on(t.tenantId, t.name), listIndex('skills', t)],
 );
 
 export const queues = pgTable(
@@ -128,7 +146,7 @@ export const queues = pgTable(
     overflowQueueId: uuid('overflow_queue_id'),
     ...timestamps,
   },
-  (t) => [uniqueIndex('queues_tenant_name_uq').on(t.tenantId, t.name)],
+  (t) => [uniqueIndex('queues_tenant_name_uq').on(t.tenantId, t.name), listIndex('queues', t)],
 );
 
 export const agents = pgTable(
@@ -144,7 +162,7 @@ export const agents = pgTable(
     maxConcurrent: integer('max_concurrent').notNull().default(1),
     ...timestamps,
   },
-  (t) => [uniqueIndex('agents_tenant_upn_uq').on(t.tenantId, t.upn)],
+  (t) => [uniqueIndex('agents_tenant_upn_uq').on(t.tenantId, t.upn), listIndex('agents', t)],
 );
 
 export const idempotencyKeys = pgTable(

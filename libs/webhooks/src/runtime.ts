@@ -1,0 +1,108 @@
+import type { EventBus, Subscription } from '@ccx/event-bus';
+import type { Logger } from '@ccx/observability';
+import type { Database } from '@ccx/persistence';
+import type { SecretBox } from '@ccx/security';
+import type { WebhookSettings } from './config';
+import { DeliveryQueue, type QueueConnection } from './delivery-queue';
+import { DeliveryStore } from './delivery-store';
+import { DeliveryWorker } from './delivery-worker';
+import { WebhookDispatcher } from './dispatcher';
+import { WebhookSender } from './http-sender';
+import { SubscriptionCache } from './subscription-cache';
+import { SubscriptionStore } from './subscription-store';
+
+export interface WebhookRuntimeOptions {
+  db: Database;
+  box: SecretBox;
+  bus: EventBus;
+  settings: WebhookSettings;
+  connection: QueueConnection;
+  logger?: Logger;
+  /** Run the delivery worker in this process (default true). */
+  worker?: boolean;
+  /** Subscribe the dispatcher to the bus (default true). */
+  dispatch?: boolean;
+  random?: () => number;
+}
+
+/**
+ * Everything webhook delivery needs, assembled once: the API process builds one of these
+ * (its Nest module only wires it), tests and the benchmark build their own.
+ */
+export class WebhookRuntime {
+  readonly cache: SubscriptionCache;
+  readonly subscriptions: SubscriptionStore;
+  readonly deliveries: DeliveryStore;
+  readonly queue: DeliveryQueue;
+  readonly sender: WebhookSender;
+  readonly dispatcher: WebhookDispatcher;
+  readonly worker?: DeliveryWorker;
+  private subscription?: Subscription;
+
+  constructor(private readonly options: WebhookRuntimeOptions) {
+    const { db, box, bus, settings, connection, logger } = options;
+    this.subscriptions = new SubscriptionStore(db);
+    this.deliveries = new DeliveryStore(db);
+    this.cache = new SubscriptionCache(this.subscriptions, box, settings.cacheTtlMs);
+    this.queue = new DeliveryQueue(connection, settings.retry);
+    this.sender = new WebhookSender({
+      allowPrivateTargets: settings.allowPrivateTargets,
+      timeoutMs: settings.timeoutMs,
+    });
+    this.dispatcher = new WebhookDispatcher({
+      cache: this.cache,
+      deliveries: this.deliveries,
+      queue: this.queue,
+    });
+    if (options.worker !== false) {
+      this.worker = new DeliveryWorker(connection, {
+        settings,
+        cache: this.cache,
+        deliveries: this.deliveries,
+        subscriptions: this.subscriptions,
+        sender: this.sender,
+        events: bus,
+        ...(logger ? { logger } : {}),
+        ...(options.random ? { random: options.random } : {}),
+      });
+    }
+  }
+
+  /**
+   * Re-sends a delivery (any status) as a new series of attempts, with the same `webhook-id`.
+   * `busy`: it is being sent this very moment; `disabled`: its subscription is off.
+   */
+  async replay(
+    tenantId: string,
+    subscriptionId: string,
+    deliveryId: string,
+  ): Promise<'queued' | 'busy' | 'disabled' | 'not-found'> {
+    const row = await this.deliveries.get(tenantId, subscriptionId, deliveryId);
+    if (!row) return 'not-found';
+    if (!(await this.cache.get(tenantId, subscriptionId))) return 'disabled';
+    if (await this.queue.isActive(deliveryId)) return 'busy';
+    await this.deliveries.reopen(tenantId, subscriptionId, deliveryId);
+    const queued = await this.queue.restart({
+      deliveryId,
+      tenantId,
+      subscriptionId,
+      eventName: row.eventName,
+      body: JSON.stringify(row.payload),
+    });
+    return queued ? 'queued' : 'busy';
+  }
+
+  async start(): Promise<void> {
+    await this.worker?.start();
+    if (this.options.dispatch !== false) {
+      this.subscription = await this.dispatcher.start(this.options.bus);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.subscription?.close();
+    await this.worker?.close();
+    await this.queue.close();
+    await this.sender.close();
+  }
+}

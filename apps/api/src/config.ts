@@ -1,0 +1,19 @@
+import { z } from 'zod';
+import { commonConfigShape, loadConfig, port, secret } from '@ccx/config';
+
+export const apiConfigSchema = z.object({
+  ...commonConfigShape,
+  API_HTTP_PORT: port.default(3000),
+  API_HTTP_HOST: z.string().default('127.0.0.1'),
+  /** PostgreSQL (or the embedded PGlite the launcher starts). Migrations run at boot. */
+  DATABASE_URL: secret(z.url(), 'DATABASE_URL'),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+  /** The operator key: tenant management (`Authorization: Bearer <ADMIN_API_KEY>`). */
+  ADMIN_API_KEY: secret(z.string().min(16), 'ADMIN_API_KEY'),
+  /** Seals secrets at rest (webhook signing secrets, stored idempotent responses). */
+  MASTER_KEY: secret(z.string().min(16), 'MASTER_KEY'),
+});
+export type ApiConfig = z.output<typeof apiConfigSchema>;
+
+export const loadApiConfig = (env?: Record<string, string | undefined>) =>
+  loadConfig(apiConfigSchema, env);

@@ -1,0 +1,119 @@
+import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { EVENT_BUS, type EventBus } from '@ccx/event-bus';
+import type { Logger } from '@ccx/observability';
+import type { DatabaseHandle } from '@ccx/persistence';
+import { SecretBox } from '@ccx/security';
+import { LOGGER } from '@ccx/service-kit';
+import { ApiKeysService } from '../api-keys/api-keys.service';
+import { Authenticator } from '../api-keys/authenticator';
+import { ConfigEvents } from '../events/config-events';
+import { IdempotencyStore } from '../idempotency/idempotency.store';
+import { TenantScopeFactory } from '../persistence/tenant-scope.factory';
+import { UnitOfWork } from '../persistence/unit-of-work';
+import { tenantResources } from '../resources';
+import { ResourceService } from '../resources/resource.service';
+import { TenantsService } from '../tenants/tenants.service';
+import { ApiKeysController } from './api-keys.controller';
+import { AuthGuard } from './auth.guard';
+import { DocsController } from './docs.controller';
+import { IdempotencyInterceptor } from './idempotency.interceptor';
+import { ProblemFilter } from './problem.filter';
+import { resourceController } from './resource.controller';
+import { TenantsController } from './tenants.controller';
+import { DATABASE, OPENAPI_DOCUMENT, SECRET_BOX } from './tokens';
+
+export interface ControlPlaneOptions {
+  /** The operator key (ADMIN_API_KEY). */
+  adminApiKey: string;
+  /** MASTER_KEY: seals secrets at rest (stored idempotent responses, webhook secrets). */
+  masterKey: string;
+  /** Served at /docs/openapi.json. */
+  openApiDocument: object;
+}
+
+/**
+ * The control-plane API: tenants, API keys, every tenant resource, /docs; plus the global
+ * guard (auth), filter (problem+json) and interceptor (transaction + idempotency) that feature
+ * modules such as webhooks get for free. Needs ServiceKitModule, DatabaseModule and (optionally)
+ * EventBusModule imported beside it.
+ */
+@Global()
+@Module({})
+export class ControlPlaneModule {
+  static forRoot(options: ControlPlaneOptions): DynamicModule {
+    return {
+      module: ControlPlaneModule,
+      controllers: [
+        TenantsController,
+        ApiKeysController,
+        DocsController,
+        ...tenantResources.map(resourceController),
+      ],
+      providers: [
+        { provide: OPENAPI_DOCUMENT, useValue: options.openApiDocument },
+        { provide: SECRET_BOX, useFactory: () => new SecretBox(options.masterKey) },
+        {
+          provide: UnitOfWork,
+          inject: [DATABASE, LOGGER],
+          useFactory: (handle: DatabaseHandle, logger: Logger) =>
+            new UnitOfWork(handle.db, (err) =>
+              logger.error({ err }, 'after-commit task failed (config.changed not published)'),
+            ),
+        },
+        {
+          provide: ConfigEvents,
+          inject: [UnitOfWork, { token: EVENT_BUS, optional: true }],
+          useFactory: (uow: UnitOfWork, bus?: EventBus) => new ConfigEvents(uow, bus),
+        },
+        {
+          provide: TenantScopeFactory,
+          inject: [UnitOfWork, ConfigEvents],
+          useFactory: (uow: UnitOfWork, events: ConfigEvents) =>
+            new TenantScopeFactory(uow, events),
+        },
+        {
+          provide: Authenticator,
+          inject: [DATABASE],
+          useFactory: (handle: DatabaseHandle) => new Authenticator(handle.db, options.adminApiKey),
+        },
+        {
+          provide: IdempotencyStore,
+          inject: [UnitOfWork, SECRET_BOX],
+          useFactory: (uow: UnitOfWork, box: SecretBox) => new IdempotencyStore(uow, box),
+        },
+        {
+          provide: ResourceService,
+          inject: [UnitOfWork],
+          useFactory: (uow: UnitOfWork) => new ResourceService(uow),
+        },
+        {
+          provide: ApiKeysService,
+          inject: [UnitOfWork],
+          useFactory: (uow: UnitOfWork) => new ApiKeysService(uow),
+        },
+        {
+          provide: TenantsService,
+          inject: [UnitOfWork, ConfigEvents],
+          useFactory: (uow: UnitOfWork, events: ConfigEvents) => new TenantsService(uow, events),
+        },
+        AuthGuard,
+        IdempotencyInterceptor,
+        { provide: APP_GUARD, useExisting: AuthGuard },
+        { provide: APP_FILTER, useClass: ProblemFilter },
+        { provide: APP_INTERCEPTOR, useExisting: IdempotencyInterceptor },
+      ],
+      exports: [
+        SECRET_BOX,
+        UnitOfWork,
+        ConfigEvents,
+        TenantScopeFactory,
+        Authenticator,
+        IdempotencyStore,
+        ResourceService,
+        ApiKeysService,
+        TenantsService,
+      ],
+    };
+  }
+}

@@ -42,9 +42,12 @@ export function streamOf(name: EventName): string {
 
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; error: string };
 
+// Built once: constructing a zod schema costs ~100 µs, parsing with it ~2 µs (event bus hot path).
+const envelopeWithData = envelopeSchema.extend({ data: z.unknown() });
+
 /** Validates an untrusted object as an event of the catalogue (envelope and payload). */
 export function parseEvent(input: unknown): ParseResult<AnyEvent> {
-  const env = envelopeSchema.extend({ data: z.unknown() }).safeParse(input);
+  const env = envelopeWithData.safeParse(input);
   if (!env.success) return { ok: false, error: z.prettifyError(env.error) };
   const { name } = env.data;
   if (!isEventName(name)) return { ok: false, error: `unknown event name "${name}"` };

@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { EventBusModule } from '@ccx/event-bus';
 import { ServiceKitModule, type ServiceContext } from '@ccx/service-kit';
 import type { PresenceConfig } from './config';
 
@@ -7,7 +8,15 @@ export class PresenceAppModule {
   static forRoot(ctx: ServiceContext, config: PresenceConfig): DynamicModule {
     return {
       module: PresenceAppModule,
-      imports: [ServiceKitModule.forRoot({ ...ctx, redisUrl: config.REDIS_URL })],
+      imports: [
+        ServiceKitModule.forRoot({ ...ctx, redisUrl: config.REDIS_URL }),
+        EventBusModule.forRoot({
+          redisUrl: config.REDIS_URL,
+          prefix: config.BUS_PREFIX,
+          source: ctx.info.name,
+          instanceId: ctx.info.instanceId,
+        }),
+      ],
     };
   }
 }

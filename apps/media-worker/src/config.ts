@@ -7,4 +7,5 @@ export const mediaWorkerConfigSchema = z.object({
   MEDIA_HTTP_HOST: z.string().default('127.0.0.1'),
 });
 export type MediaWorkerConfig = z.output<typeof mediaWorkerConfigSchema>;
-export const loadMediaWorkerConfig = () => loadConfig(mediaWorkerConfigSchema);
+export const loadMediaWorkerConfig = (env?: Record<string, string | undefined>) =>
+  loadConfig(mediaWorkerConfigSchema, env);

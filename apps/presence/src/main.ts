@@ -4,7 +4,7 @@ import { loadPresenceConfig } from './config';
 
 runService({
   name: 'presence',
-  loadConfig: loadPresenceConfig,
+  loadConfig: () => loadPresenceConfig(),
   http: (c) => ({ port: c.PRESENCE_HTTP_PORT, host: c.PRESENCE_HTTP_HOST }),
   module: (ctx, c) => PresenceAppModule.forRoot(ctx, c),
 });

@@ -4,7 +4,7 @@ import { loadRoutingConfig } from './config';
 
 runService({
   name: 'routing',
-  loadConfig: loadRoutingConfig,
+  loadConfig: () => loadRoutingConfig(),
   http: (c) => ({ port: c.ROUTING_HTTP_PORT, host: c.ROUTING_HTTP_HOST }),
   module: (ctx, c) => RoutingAppModule.forRoot(ctx, c),
 });

@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { EventBusModule } from '@ccx/event-bus';
+import { LiveConfigModule } from '@ccx/live-config';
 import { ServiceKitModule, type ServiceContext } from '@ccx/service-kit';
 import type { SbcConfig } from './config';
 
@@ -15,6 +16,12 @@ export class SbcAppModule {
           prefix: config.BUS_PREFIX,
           source: ctx.info.name,
           instanceId: ctx.info.instanceId,
+        }),
+        LiveConfigModule.forRoot({
+          service: ctx.info.name,
+          resources: ['site', 'trunk', 'number-range'],
+          databaseUrl: config.DATABASE_URL,
+          busPrefix: config.BUS_PREFIX,
         }),
       ],
     };

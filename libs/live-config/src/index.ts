@@ -1,0 +1,3 @@
+export * from './live-config';
+export * from './live-config.module';
+export { liveResources, isLiveResource, type LiveResource, type LiveRow } from './resources';

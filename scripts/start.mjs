@@ -45,13 +45,32 @@ const env = {
   WEBHOOK_ALLOW_PRIVATE_TARGETS: process.env.WEBHOOK_ALLOW_PRIVATE_TARGETS ?? 'true',
 };
 
+const require = createRequire(import.meta.url);
 let embedded;
 if (!process.env.DATABASE_URL) {
-  const require = createRequire(import.meta.url);
   const { startEmbeddedPostgres } = require(join(root, 'dist/libs/persistence/src/embedded.js'));
   const port = Number(process.env.EMBEDDED_PG_PORT ?? 54329);
   embedded = await startEmbeddedPostgres({ dataDir: join(dataDir, 'pglite'), port });
   env.DATABASE_URL = embedded.url;
+}
+
+// Migrations run once, before any service reads the database (the API also applies them at boot,
+// under the same advisory lock, for deployments without this launcher).
+{
+  const { connectDatabase, runMigrations } = require(
+    join(root, 'dist/libs/persistence/src/database.js'),
+  );
+  const handle = connectDatabase(env.DATABASE_URL, 1);
+  try {
+    await runMigrations(handle);
+  } catch (err) {
+    console.error(
+      `Could not migrate the database at ${embedded ? 'the embedded PGlite' : 'DATABASE_URL'}: ${err.message}`,
+    );
+    process.exit(1);
+  } finally {
+    await handle.close();
+  }
 }
 
 const services = [
@@ -140,6 +159,7 @@ for (const svc of services) launch(svc);
 for (const svc of services) {
   process.stdout.write(`  ${svc.name.padEnd(13)} `);
   const ok = await waitHealthy(svc);
+  if (stopping) await new Promise(() => {}); // stop() is exiting the process
   console.log(ok ? `healthy on http://127.0.0.1:${svc.port}` : 'NOT healthy');
   if (!ok) {
     console.error(
@@ -162,7 +182,7 @@ ccx is running.
   Control-plane API   ${api}           OpenAPI: ${api}/docs
 ${services.map((s) => `  ${s.name.padEnd(18)}  http://127.0.0.1:${s.port}/health   /metrics`).join('\n')}
   Redis               ${env.REDIS_URL}
-  PostgreSQL          ${embedded ? `${env.DATABASE_URL}  (embedded PGlite, data in .data/pglite)` : '(DATABASE_URL)'}
+  PostgreSQL          ${embedded ? `${env.DATABASE_URL}  (embedded PGlite, data in ${join(dataDir, 'pglite')})` : '(DATABASE_URL)'}
   Logs                ${logDir}/<service>.log${streamLogs ? '' : '   (npm start -- --logs to stream them)'}
 
   Operator key        ${env.ADMIN_API_KEY}

@@ -29,8 +29,22 @@ export function connectDatabase(url: string, poolSize = 10): DatabaseHandle {
   return { db, pool, close: () => pool.end() };
 }
 
+/** Any constant works; it only has to be the same for every process migrating this database. */
+const MIGRATION_LOCK = 72_020_011;
+
+/**
+ * Applies pending migrations under a PostgreSQL advisory lock, so replicas starting together
+ * (or the launcher and the API) never run them twice at once.
+ */
 export async function runMigrations(handle: DatabaseHandle): Promise<void> {
-  await migrate(handle.db, { migrationsFolder: MIGRATIONS_DIR });
+  const client = await handle.pool.connect();
+  try {
+    await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    await migrate(drizzle(client, { schema }), { migrationsFolder: MIGRATIONS_DIR });
+  } finally {
+    await client.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+    client.release();
+  }
 }
 
 export async function pingDatabase(handle: DatabaseHandle): Promise<void> {

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { keepProtocolSequencesTogether } from './pglite-queue';
 
 export interface EmbeddedPostgres {
   /** postgres:// URL other processes connect to. */
@@ -34,6 +35,7 @@ export async function startEmbeddedPostgres(
     port: options.port ?? 0,
     maxConnections: options.maxConnections ?? 100,
   });
+  keepProtocolSequencesTogether(server);
   await server.start();
   const port = portOf(server);
   return {

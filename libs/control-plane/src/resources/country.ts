@@ -17,6 +17,9 @@ const ISO_COUNTRIES = new Set(
 
 export const countryCode = z
   .string()
-  .regex(/^[A-Z]{2}$/, 'an ISO 3166-1 alpha-2 country code in capitals, such as DE')
+  .regex(/^[A-Z]{2}$/, {
+    message: 'an ISO 3166-1 alpha-2 country code in capitals, such as DE',
+    abort: true,
+  })
   .refine((c) => ISO_COUNTRIES.has(c), 'not an assigned ISO 3166-1 alpha-2 country code')
   .meta({ description: 'ISO 3166-1 alpha-2 country code.', example: 'DE' });

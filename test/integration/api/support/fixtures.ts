@@ -1,0 +1,227 @@
+import { expect } from 'vitest';
+import type { TestDatabase } from '../../../support/database';
+import type { Client } from './client';
+
+/**
+ * Valid request bodies for every tenant collection of the API. The cross-tenant suite walks the
+ * OpenAPI document and FAILS for a tenant route whose collection has no entry here, so a new
+ * resource cannot ship without being attacked. To cover a new collection, add it below (and,
+ * if it has routes with parameters other than `{id}`, an entry in `parameterFixtures`).
+ */
+export interface Refs {
+  siteId: string;
+  trunkId: string;
+  skillId: string;
+  queueId: string;
+}
+
+export type Body = Record<string, unknown>;
+export interface ForeignRef {
+  body: Body;
+  /** The field the API must name when it refuses the body. */
+  field: string;
+}
+
+export interface CollectionFixture {
+  /** A valid body using the tenant's own objects; `n` makes names and numbers unique. */
+  create(refs: Refs, n: number): Body;
+  /** A valid partial update. */
+  patch: Body;
+  /** POST bodies pointing at another tenant's objects. */
+  foreignCreate?(own: Refs, foreign: Refs, n: number): ForeignRef[];
+  /** PATCH bodies pointing at another tenant's objects. */
+  foreignPatch?(foreign: Refs): ForeignRef[];
+}
+
+const numbers = (n: number) => ({
+  firstNumber: `+4930${String(100 + n).padStart(4, '0')}00`,
+  lastNumber: `+4930${String(100 + n).padStart(4, '0')}99`,
+});
+
+export const collections: Record<string, CollectionFixture> = {
+  '/v1/sites': {
+    create: (_r, n) => ({ name: `site ${n}`, kind: 'branch', country: 'FR' }),
+    patch: { name: 'renamed site' },
+  },
+  '/v1/trunks': {
+    create: (r, n) => ({
+      name: `trunk ${n}`,
+      kind: 'itsp',
+      siteId: r.siteId,
+      host: 'sip.example.net',
+      port: 5060,
+      transport: 'udp',
+      maxChannels: 10,
+      codecs: ['PCMA'],
+    }),
+    patch: { maxChannels: 20 },
+    foreignCreate: (own, foreign, n) => [
+      {
+        body: { ...collections['/v1/trunks']!.create(own, n), siteId: foreign.siteId },
+        field: 'siteId',
+      },
+    ],
+    foreignPatch: (foreign) => [{ body: { siteId: foreign.siteId }, field: 'siteId' }],
+  },
+  '/v1/number-ranges': {
+    create: (r, n) => ({ ...numbers(n), trunkId: r.trunkId, siteId: r.siteId, purpose: 'did' }),
+    patch: { purpose: 'queue' },
+    foreignCreate: (own, foreign, n) => [
+      { body: { ...numbers(n), trunkId: foreign.trunkId }, field: 'trunkId' },
+      { body: { ...numbers(n), siteId: foreign.siteId, trunkId: own.trunkId }, field: 'siteId' },
+    ],
+    foreignPatch: (foreign) => [
+      { body: { trunkId: foreign.trunkId }, field: 'trunkId' },
+      { body: { siteId: foreign.siteId }, field: 'siteId' },
+    ],
+  },
+  '/v1/skills': {
+    create: (_r, n) => ({ name: `skill ${n}`, description: 'test skill' }),
+    patch: { description: 'changed' },
+  },
+  '/v1/queues': {
+    create: (r, n) => ({
+      name: `queue ${n}`,
+      strategy: 'longest-idle',
+      requiredSkills: [{ skillId: r.skillId, minLevel: 2 }],
+      maxWaitSeconds: 60,
+      overflowQueueId: r.queueId,
+    }),
+    patch: { maxWaitSeconds: 90 },
+    foreignCreate: (own, foreign, n) => [
+      {
+        body: {
+          name: `q ${n}`,
+          strategy: 'round-robin',
+          maxWaitSeconds: 5,
+          requiredSkills: [
+            { skillId: own.skillId, minLevel: 1 },
+            { skillId: foreign.skillId, minLevel: 1 },
+          ],
+        },
+        field: 'requiredSkills.1.skillId',
+      },
+      {
+        body: {
+          name: `q ${n}`,
+          strategy: 'round-robin',
+          maxWaitSeconds: 5,
+          overflowQueueId: foreign.queueId,
+        },
+        field: 'overflowQueueId',
+      },
+    ],
+    foreignPatch: (foreign) => [
+      { body: { overflowQueueId: foreign.queueId }, field: 'overflowQueueId' },
+      {
+        body: { requiredSkills: [{ skillId: foreign.skillId, minLevel: 1 }] },
+        field: 'requiredSkills.0.skillId',
+      },
+    ],
+  },
+  '/v1/agents': {
+    create: (r, n) => ({
+      displayName: `Agent ${n}`,
+      upn: `agent${n}@example.com`,
+      skills: [{ skillId: r.skillId, level: 5 }],
+      maxConcurrent: 2,
+    }),
+    patch: { maxConcurrent: 3 },
+    foreignCreate: (_own, foreign, n) => [
+      {
+        body: {
+          displayName: `A ${n}`,
+          upn: `x${n}@example.com`,
+          skills: [{ skillId: foreign.skillId, level: 1 }],
+        },
+        field: 'skills.0.skillId',
+      },
+    ],
+    foreignPatch: (foreign) => [
+      { body: { skills: [{ skillId: foreign.skillId, level: 3 }] }, field: 'skills.0.skillId' },
+    ],
+  },
+  '/v1/api-keys': {
+    create: (_r, n) => ({ name: `key ${n}`, scopes: ['config:read'] }),
+    patch: { name: 'renamed key' },
+  },
+  // Needs WEBHOOK_ALLOW_PRIVATE_TARGETS=true (the suite sets it): nothing listens there.
+  '/v1/webhooks': {
+    create: (_r, n) => ({ url: `http://127.0.0.1:9/hook-${n}`, eventTypes: ['config.changed'] }),
+    patch: { description: 'changed' },
+  },
+};
+
+export interface FixtureContext {
+  /** One object id per collection of the tenant (see seedTenant). */
+  objects: Record<string, string>;
+  tenantId: string;
+  db: TestDatabase;
+}
+
+/**
+ * Routes with a path parameter other than the `{id}` right after a collection: for each, the
+ * values naming objects of the given tenant (create them here if the API cannot).
+ */
+export const parameterFixtures: Record<
+  string,
+  (ctx: FixtureContext) => Promise<Record<string, string>>
+> = {
+  '/v1/webhooks/{id}/deliveries/{deliveryId}': webhookDelivery,
+  '/v1/webhooks/{id}/deliveries/{deliveryId}/replay': webhookDelivery,
+};
+
+/** A delivery row of the tenant's webhook (deliveries are made by the dispatcher, not the API). */
+async function webhookDelivery(ctx: FixtureContext): Promise<Record<string, string>> {
+  const id = ctx.objects['/v1/webhooks'];
+  if (!id) throw new Error('the tenant has no webhook');
+  const { rows } = await ctx.db.pool.query<{ id: string }>(
+    `insert into webhook_deliveries (tenant_id, subscription_id, event_id, event_name, payload, status)
+     values ($1, $2, gen_random_uuid(), 'config.changed', '{}'::jsonb, 'failed') returning id`,
+    [ctx.tenantId, id],
+  );
+  return { id, deliveryId: rows[0]?.id ?? '' };
+}
+
+/** Bodies for POST routes on an object (actions such as replay); default `{}`. */
+export const actionBodies: Record<string, Body> = {};
+
+/**
+ * Creates the tenant's base objects (site, trunk, skill, queue) and one object per collection
+ * (of `only`, when given: the collections the API serves).
+ */
+export async function seedTenant(
+  client: Client,
+  offset: number,
+  only?: readonly string[],
+): Promise<{ refs: Refs; objects: Record<string, string> }> {
+  const made = async (path: string, body: Body) => {
+    const res = await client.post(path, body);
+    expect(res.status, `${path}: ${res.text}`).toBe(201);
+    return (res.body as { id: string }).id;
+  };
+  const siteId = await made('/v1/sites', { name: 'base site', kind: 'central', country: 'DE' });
+  const trunkId = await made('/v1/trunks', {
+    name: 'base trunk',
+    kind: 'teams',
+    siteId,
+    host: 'sip.pstnhub.microsoft.com',
+    port: 5061,
+    transport: 'tls',
+    maxChannels: 100,
+  });
+  const skillId = await made('/v1/skills', { name: 'base skill' });
+  const queueId = await made('/v1/queues', {
+    name: 'base queue',
+    strategy: 'skills-weighted',
+    requiredSkills: [{ skillId, minLevel: 1 }],
+    maxWaitSeconds: 30,
+  });
+  const refs = { siteId, trunkId, skillId, queueId };
+  const objects: Record<string, string> = {};
+  for (const [path, fixture] of Object.entries(collections)) {
+    if (only && !only.includes(path)) continue;
+    objects[path] = await made(path, fixture.create(refs, offset));
+  }
+  return { refs, objects };
+}

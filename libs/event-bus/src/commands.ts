@@ -166,6 +166,7 @@ export class Commands {
     );
     worker.on('error', (err) => this.logger.warn({ err, queue }, 'command worker error'));
     this.workers.set(queue, worker);
+    await worker.waitUntilReady();
     return {
       close: async () => {
         if (this.workers.get(queue) !== worker) return;

@@ -1,23 +1,18 @@
-import { performance } from 'node:perf_hooks';
 import type { Redis } from 'ioredis';
-import { UnrecoverableError, Worker, type Job } from 'bullmq';
-import { isEventName, parseEvent, streamOf, type AnyEvent, type EventName } from '@ccx/contracts';
+import { Worker, type Job, type Queue } from 'bullmq';
+import { isEventName, streamOf, type EventName } from '@ccx/contracts';
 import type { Logger } from '@ccx/observability';
-import { PermanentEventError } from './errors';
+import { processEventJob, type AnyHandler } from './event-processor';
 import type { GroupRegistry } from './group-registry';
 import { DEFAULT_CONCURRENCY, DEFAULT_RETRY, workerOptions } from './job-options';
 import { assertSlug, eventQueueName } from './keys';
 import type { BusMetrics } from './metrics';
-import type { EventHandler, HandlerContext, SubscribeOptions, Subscription } from './types';
-
-type AnyHandler = (event: AnyEvent, ctx: HandlerContext) => Promise<void>;
+import type { EventHandler, SubscribeOptions, Subscription } from './types';
 
 interface StreamConsumer {
   worker: Worker;
   handlers: Map<string, AnyHandler>;
 }
-
-const errorMessage = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 /**
  * The consuming side: one BullMQ worker per (group, stream) in this process, dispatching by
@@ -35,6 +30,8 @@ export class Consumers {
     private readonly lockDurationMs: number,
     private readonly metrics: BusMetrics,
     private readonly logger: Logger,
+    /** The publisher's Queue for a name (to add events split off a batch). */
+    private readonly queueFor: (name: string) => Queue,
   ) {}
 
   async subscribe<N extends EventName>(
@@ -60,9 +57,14 @@ export class Consumers {
     await this.registry.register(group, names, policy);
     const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
     const anyHandler = handler as unknown as AnyHandler;
+    const workers = new Set<Worker>();
     for (const name of names) {
-      this.consumerFor(group, streamOf(name), concurrency).handlers.set(name, anyHandler);
+      const consumer = this.consumerFor(group, streamOf(name), concurrency);
+      consumer.handlers.set(name, anyHandler);
+      workers.add(consumer.worker);
     }
+    // Resolve once the workers' connections are up (so health and shutdown see them whole).
+    await Promise.all([...workers].map((w) => w.waitUntilReady()));
     return {
       close: async () => {
         for (const name of names) {
@@ -86,7 +88,21 @@ export class Consumers {
     const handlers = new Map<string, AnyHandler>();
     const worker = new Worker(
       queue,
-      (job: Job) => this.process(group, handlers, job),
+      (job: Job) =>
+        processEventJob(
+          {
+            group,
+            instanceId: this.instanceId,
+            handlers,
+            metrics: this.metrics,
+            logger: this.logger,
+            enqueue: (jobs) =>
+              this.queueFor(queue)
+                .addBulk(jobs)
+                .then(() => undefined),
+          },
+          job,
+        ),
       workerOptions(this.prefix, this.redis, {
         concurrency,
         lockDurationMs: this.lockDurationMs,
@@ -97,51 +113,6 @@ export class Consumers {
     const consumer = { worker, handlers };
     this.consumers.set(queue, consumer);
     return consumer;
-  }
-
-  private async process(group: string, handlers: Map<string, AnyHandler>, job: Job): Promise<void> {
-    const maxAttempts = job.opts.attempts ?? 1;
-    const parsed = parseEvent(job.data);
-    if (!parsed.ok) {
-      this.metrics.deadLettered.inc({ event: job.name, group });
-      this.logger.error(
-        { group, jobId: job.id, error: parsed.error },
-        'invalid event dead-lettered',
-      );
-      throw new UnrecoverableError(`invalid event: ${parsed.error}`);
-    }
-    const event = parsed.value;
-    const handler = handlers.get(event.name);
-    if (!handler) {
-      throw new Error(`no handler for ${event.name} in group ${group} on ${this.instanceId}`);
-    }
-    const ctx: HandlerContext = { group, attempt: job.attemptsStarted || 1, maxAttempts };
-    const labels = { event: event.name, group };
-    const started = performance.now();
-    try {
-      await handler(event, ctx);
-    } catch (err) {
-      const permanent = err instanceof PermanentEventError;
-      const final = permanent || job.attemptsMade + 1 >= maxAttempts;
-      this.metrics.failed.inc(labels);
-      if (final) this.metrics.deadLettered.inc(labels);
-      this.logger[final ? 'error' : 'warn'](
-        {
-          group,
-          event: event.name,
-          eventId: event.eventId,
-          tenantId: event.tenantId,
-          callId: event.callId,
-          attempt: ctx.attempt,
-          err,
-        },
-        final ? 'event dead-lettered' : 'event handler failed, will retry',
-      );
-      if (permanent) throw new UnrecoverableError(errorMessage(err));
-      throw err;
-    }
-    this.metrics.handled.inc(labels);
-    this.metrics.handleSeconds.observe(labels, (performance.now() - started) / 1000);
   }
 
   workers(): Worker[] {

@@ -27,6 +27,11 @@ export interface EventBusOptions {
   lockDurationMs?: number;
   /** How long a publish may wait for Redis (e.g. during a restart) before failing. Default 10 s. */
   publishTimeoutMs?: number;
+  /**
+   * publish() calls made within this many ms are sent as one batch (fewer Redis round trips and
+   * Lua scripts). 0 (default) batches only calls made in the same event-loop turn; -1 never.
+   */
+  lingerMs?: number;
   /** How long close() lets in-flight handlers finish before giving their jobs back. Default 10 s. */
   closeGraceMs?: number;
   logger?: Logger;
@@ -60,9 +65,12 @@ export function createEventBus(options: EventBusOptions): EventBus {
   const publisher = new Publisher(
     redis,
     registry,
-    options.prefix,
-    options.source,
-    options.publishTimeoutMs ?? 10_000,
+    {
+      prefix: options.prefix,
+      source: options.source,
+      publishTimeoutMs: options.publishTimeoutMs ?? 10_000,
+      lingerMs: options.lingerMs ?? 0,
+    },
     metrics,
     logger,
   );
@@ -74,6 +82,7 @@ export function createEventBus(options: EventBusOptions): EventBus {
     lockDurationMs,
     metrics,
     logger,
+    (name) => publisher.queue(name),
   );
   const replyChannel = keys.replyChannel(instanceId);
   let subscribed: Promise<void> | undefined;
@@ -110,13 +119,13 @@ export function createEventBus(options: EventBusOptions): EventBus {
     async publish<N extends EventName>(name: N, input: Parameters<EventBus['publish']>[1]) {
       open();
       void ensureSubscribed().catch(() => undefined);
-      const [event] = await publisher.publish([{ ...input, name } as PublishRequest]);
+      const [event] = await publisher.publish([{ ...input, name } as PublishRequest], true);
       return event as EventOf<N>;
     },
     async publishMany(items) {
       open();
       void ensureSubscribed().catch(() => undefined);
-      return items.length === 0 ? [] : publisher.publish(items);
+      return items.length === 0 ? [] : publisher.publish(items, false);
     },
     async subscribe(group, names, handler, subscribeOptions) {
       open();

@@ -5,3 +5,5 @@ export { DEFAULT_RETRY, COMPLETED_RETENTION, type RetryPolicy } from './job-opti
 export { eventQueueName, commandQueueName } from './keys';
 export { DEFAULT_COMMAND_TIMEOUT_MS } from './commands';
 export { EVENT_BUS, EventBusModule, type EventBusModuleOptions } from './event-bus.module';
+export * from './seq-state';
+export { RedisSeqStore, type RedisSeqStoreOptions } from './seq-state-store';

@@ -32,9 +32,28 @@ export const EVENTS_STREAM_MAX_LEN = 100;
 export const DEFAULT_CONCURRENCY = 16;
 export const DEFAULT_LOCK_DURATION_MS = 30_000;
 
-export function eventJobOptions(eventId: string, policy: RetryPolicy): JobsOptions {
+/** Events per job at most (publishMany and coalesced publishes are cut into jobs of this size). */
+export const MAX_EVENTS_PER_JOB = 200;
+
+/** Handlers running at once for the events of one batch job. */
+export const BATCH_HANDLER_CONCURRENCY = 32;
+
+/**
+ * Delay before attempt `attemptsMade + 1`, as BullMQ computes it for `exponential` with jitter:
+ * backoffMs * 2^(attemptsMade - 1), scaled by a random factor in [1 - jitter, 1].
+ */
+export function backoffDelay(policy: RetryPolicy, attemptsMade: number, random = Math.random()) {
+  const max = policy.backoffMs * 2 ** Math.max(0, attemptsMade - 1);
+  return Math.floor(max * (1 - BACKOFF_JITTER) + random * max * BACKOFF_JITTER);
+}
+
+/**
+ * Options of an event job. An event split off a batch gets a job with these options too, and
+ * carries the attempts it already spent in its data (the processor counts them).
+ */
+export function eventJobOptions(jobId: string, policy: RetryPolicy): JobsOptions {
   return {
-    jobId: eventId,
+    jobId,
     attempts: policy.attempts,
     backoff: { type: 'exponential', delay: policy.backoffMs, jitter: BACKOFF_JITTER },
     removeOnComplete: COMPLETED_RETENTION,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { Queue } from 'bullmq';
+import { Queue, type JobsOptions } from 'bullmq';
 import {
   eventCatalogue,
   isEventName,
@@ -12,15 +12,28 @@ import {
 import type { Logger } from '@ccx/observability';
 import { InvalidEventError, PublishTimeoutError } from './errors';
 import type { GroupRegistry, RegistrySnapshot } from './group-registry';
-import { eventJobOptions, queueOptions } from './job-options';
+import { eventJobId, type EventJobData } from './job-data';
+import { eventJobOptions, MAX_EVENTS_PER_JOB, queueOptions, type RetryPolicy } from './job-options';
 import { eventQueueName } from './keys';
 import type { BusMetrics } from './metrics';
 import type { PublishRequest } from './types';
 
 interface PlannedJob {
   queue: string;
-  event: AnyEvent;
-  opts: ReturnType<typeof eventJobOptions>;
+  name: string;
+  data: EventJobData;
+  opts: JobsOptions;
+}
+
+export interface PublisherOptions {
+  prefix: string;
+  source: string;
+  publishTimeoutMs: number;
+  /**
+   * publish() calls made within this window are sent together (one job per group and stream
+   * for all of them). 0 coalesces only calls made in the same event-loop turn; -1 disables it.
+   */
+  lingerMs: number;
 }
 
 /** Builds and validates a complete event from what a publisher supplied. */
@@ -41,63 +54,122 @@ export function buildEvent(request: PublishRequest, source: string): AnyEvent {
   if (request.correlationId !== undefined) candidate['correlationId'] = request.correlationId;
   const parsed = parseEvent(candidate);
   if (!parsed.ok) throw new InvalidEventError(name, parsed.error);
+  if (parsed.value.eventId.includes(':')) throw new InvalidEventError(name, 'eventId contains ":"');
   return parsed.value;
 }
 
-function plan(events: readonly AnyEvent[], snapshot: RegistrySnapshot): PlannedJob[] {
-  const jobs: PlannedJob[] = [];
+/** One job per (group queue, chunk of at most MAX_EVENTS_PER_JOB events). */
+export function planJobs(events: readonly AnyEvent[], snapshot: RegistrySnapshot): PlannedJob[] {
+  const byQueue = new Map<string, { policy: RetryPolicy; events: AnyEvent[]; ids: Set<string> }>();
   for (const event of events) {
     const stream = streamOf(event.name as EventName);
     for (const { group, policy } of snapshot.groupsOf(event.name as EventName)) {
-      jobs.push({
-        queue: eventQueueName(group, stream),
-        event,
-        opts: eventJobOptions(event.eventId, policy),
-      });
+      const queue = eventQueueName(group, stream);
+      const entry = byQueue.get(queue);
+      if (!entry) byQueue.set(queue, { policy, events: [event], ids: new Set([event.eventId]) });
+      else if (!entry.ids.has(event.eventId)) {
+        // The same eventId twice in one send (e.g. two coalesced publishes): one job entry.
+        entry.ids.add(event.eventId);
+        entry.events.push(event);
+      }
+    }
+  }
+  const jobs: PlannedJob[] = [];
+  for (const [queue, { policy, events: list }] of byQueue) {
+    for (let i = 0; i < list.length; i += MAX_EVENTS_PER_JOB) {
+      const chunk = list.slice(i, i + MAX_EVENTS_PER_JOB);
+      const id = eventJobId(chunk);
+      const name = chunk.length === 1 ? (chunk[0]?.name ?? 'batch') : 'batch';
+      jobs.push({ queue, name, data: { events: chunk }, opts: eventJobOptions(id, policy) });
     }
   }
   return jobs;
 }
 
+interface Waiter {
+  events: AnyEvent[];
+  resolve(): void;
+  reject(err: unknown): void;
+}
+
 /**
- * Publishes events: one BullMQ job per subscribed group, job id = eventId. A publish resolves
+ * Publishes events: for every subscribed group, jobs in `ev.<group>.<stream>`. A publish resolves
  * once Redis has accepted every job (the acknowledged point); with `appendfsync always` that
  * also means they are on disk.
  */
 export class Publisher {
   private readonly queues = new Map<string, Queue>();
+  private lingering: Waiter[] = [];
+  private lingeringCount = 0;
+  private flushTimer: NodeJS.Timeout | NodeJS.Immediate | undefined;
 
   constructor(
     private readonly redis: Redis,
     private readonly registry: GroupRegistry,
-    private readonly prefix: string,
-    private readonly source: string,
-    private readonly publishTimeoutMs: number,
+    private readonly options: PublisherOptions,
     private readonly metrics: BusMetrics,
     private readonly logger: Logger,
   ) {}
 
-  async publish(requests: readonly PublishRequest[]): Promise<AnyEvent[]> {
-    const events = requests.map((r) => buildEvent(r, this.source));
+  /** Validates, then sends; single publishes may be coalesced within the linger window. */
+  async publish(requests: readonly PublishRequest[], coalesce: boolean): Promise<AnyEvent[]> {
+    const events = requests.map((r) => buildEvent(r, this.options.source));
+    const sent =
+      coalesce && this.options.lingerMs >= 0 ? this.linger(events) : this.deliver(events);
     await this.withTimeout(
-      this.deliver(events),
+      sent,
       events.map((e) => e.name),
     );
     for (const event of events) this.metrics.published.inc({ event: event.name });
     return events;
   }
 
+  private linger(events: AnyEvent[]): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.lingering.push({ events, resolve, reject });
+      this.lingeringCount += events.length;
+      if (this.lingeringCount >= MAX_EVENTS_PER_JOB) this.flush();
+      else if (!this.flushTimer) {
+        this.flushTimer =
+          this.options.lingerMs === 0
+            ? setImmediate(() => this.flush())
+            : setTimeout(() => this.flush(), this.options.lingerMs);
+      }
+    });
+  }
+
+  private flush(): void {
+    if (this.flushTimer) {
+      clearTimeout(this.flushTimer as NodeJS.Timeout);
+      clearImmediate(this.flushTimer as NodeJS.Immediate);
+      this.flushTimer = undefined;
+    }
+    const waiters = this.lingering;
+    this.lingering = [];
+    this.lingeringCount = 0;
+    if (waiters.length === 0) return;
+    this.deliver(waiters.flatMap((w) => w.events)).then(
+      () => waiters.forEach((w) => w.resolve()),
+      (err: unknown) => waiters.forEach((w) => w.reject(err)),
+    );
+  }
+
   private async deliver(events: AnyEvent[]): Promise<void> {
     const snapshot = await this.registry.current();
-    const jobs = plan(events, snapshot);
+    const jobs = planJobs(events, snapshot);
     // The version read travels in the same pipeline as the jobs. If a group registered before
     // this publish began, the version differs from our snapshot's and we add its jobs now.
     const [version] = await Promise.all([this.registry.version(), this.addJobs(jobs)]);
     if (version === snapshot.version) return;
     const fresh = await this.registry.refresh();
-    const done = new Set(jobs.map((j) => `${j.queue}|${j.event.eventId}`));
-    const missing = plan(events, fresh).filter((j) => !done.has(`${j.queue}|${j.event.eventId}`));
-    await this.addJobs(missing);
+    const added: RegistrySnapshot = {
+      version: fresh.version,
+      groupsOf: (name) => {
+        const before = new Set(snapshot.groupsOf(name).map((g) => g.group));
+        return fresh.groupsOf(name).filter((g) => !before.has(g.group));
+      },
+    };
+    await this.addJobs(planJobs(events, added));
   }
 
   private async addJobs(jobs: PlannedJob[]): Promise<void> {
@@ -111,10 +183,8 @@ export class Publisher {
       [...byQueue].map(([name, list]) => {
         const queue = this.queue(name);
         const [only] = list;
-        if (list.length === 1 && only) return queue.add(only.event.name, only.event, only.opts);
-        return queue.addBulk(
-          list.map((j) => ({ name: j.event.name, data: j.event, opts: j.opts })),
-        );
+        if (list.length === 1 && only) return queue.add(only.name, only.data, only.opts);
+        return queue.addBulk(list.map(({ name: n, data, opts }) => ({ name: n, data, opts })));
       }),
     );
   }
@@ -122,7 +192,7 @@ export class Publisher {
   queue(name: string): Queue {
     let queue = this.queues.get(name);
     if (!queue) {
-      queue = new Queue(name, queueOptions(this.prefix, this.redis));
+      queue = new Queue(name, queueOptions(this.options.prefix, this.redis));
       queue.on('error', (err) => this.logger.warn({ err, queue: name }, 'bus queue error'));
       this.queues.set(name, queue);
     }
@@ -130,11 +200,12 @@ export class Publisher {
   }
 
   private async withTimeout<T>(work: Promise<T>, names: string[]): Promise<T> {
+    const { publishTimeoutMs } = this.options;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(
-        () => reject(new PublishTimeoutError([...new Set(names)], this.publishTimeoutMs)),
-        this.publishTimeoutMs,
+        () => reject(new PublishTimeoutError([...new Set(names)], publishTimeoutMs)),
+        publishTimeoutMs,
       );
     });
     try {
@@ -145,6 +216,7 @@ export class Publisher {
   }
 
   async close(): Promise<void> {
+    this.flush();
     await Promise.all([...this.queues.values()].map((q) => q.close().catch(() => undefined)));
     this.queues.clear();
   }

@@ -37,6 +37,7 @@ export * from './http/request-state';
 export * from './http/auth.guard';
 export * from './http/problem.filter';
 export * from './http/idempotency.interceptor';
+export * from './http/access-log.interceptor';
 export * from './http/resource.controller';
 export * from './http/database.module';
 export * from './http/control-plane.module';

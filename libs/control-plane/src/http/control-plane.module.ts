@@ -14,6 +14,7 @@ import { UnitOfWork } from '../persistence/unit-of-work';
 import { tenantResources } from '../resources';
 import { ResourceService } from '../resources/resource.service';
 import { TenantsService } from '../tenants/tenants.service';
+import { AccessLogInterceptor } from './access-log.interceptor';
 import { ApiKeysController } from './api-keys.controller';
 import { AuthGuard } from './auth.guard';
 import { DocsController } from './docs.controller';
@@ -101,6 +102,7 @@ export class ControlPlaneModule {
         IdempotencyInterceptor,
         { provide: APP_GUARD, useExisting: AuthGuard },
         { provide: APP_FILTER, useClass: ProblemFilter },
+        { provide: APP_INTERCEPTOR, useClass: AccessLogInterceptor },
         { provide: APP_INTERCEPTOR, useExisting: IdempotencyInterceptor },
       ],
       exports: [

@@ -11,6 +11,7 @@ import {
   type CommandRequestInput,
 } from '@ccx/contracts';
 import type { Logger } from '@ccx/observability';
+import { logRedisError } from './connections';
 import { closeWorkers } from './consumers';
 import {
   BusClosedError,
@@ -164,7 +165,7 @@ export class Commands {
         name: this.instanceId,
       }),
     );
-    worker.on('error', (err) => this.logger.warn({ err, queue }, 'command worker error'));
+    worker.on('error', logRedisError(this.logger, { queue }));
     this.workers.set(queue, worker);
     await worker.waitUntilReady();
     return {

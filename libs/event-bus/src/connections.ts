@@ -1,4 +1,5 @@
 import { Redis, type RedisOptions } from 'ioredis';
+import type { Logger } from '@ccx/observability';
 
 export type ClientRole = 'publisher' | 'worker' | 'subscriber';
 
@@ -34,4 +35,36 @@ export async function closeClient(client: Redis): Promise<void> {
     return;
   }
   await client.quit().catch(() => client.disconnect());
+}
+
+const CONNECTION_ERRORS =
+  /ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|Connection is closed|connect ETIMEDOUT/;
+
+/**
+ * Error listener for clients, queues and workers: connection errors repeat on every reconnect
+ * attempt while Redis is down, so they go to debug (the bus logs the outage once, see
+ * watchConnection); anything else is a warning.
+ */
+export function logRedisError(logger: Logger, context: Record<string, unknown>) {
+  return (err: Error) => {
+    if (CONNECTION_ERRORS.test(err.message))
+      logger.debug({ ...context, err }, 'redis connection error');
+    else logger.warn({ ...context, err }, 'redis error');
+  };
+}
+
+/** One warning when the connection is lost, one info line when it is back. */
+export function watchConnection(client: Redis, logger: Logger, role: ClientRole): void {
+  let lost = false;
+  client.on('error', logRedisError(logger, { role }));
+  client.on('close', () => {
+    if (lost || client.status === 'end') return;
+    lost = true;
+    logger.warn({ role }, 'redis connection lost, reconnecting');
+  });
+  client.on('ready', () => {
+    if (!lost) return;
+    lost = false;
+    logger.info({ role }, 'redis connection restored');
+  });
 }

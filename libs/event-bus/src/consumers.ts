@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import { Worker, type Job, type Queue } from 'bullmq';
 import { isEventName, streamOf, type EventName } from '@ccx/contracts';
 import type { Logger } from '@ccx/observability';
+import { logRedisError } from './connections';
 import { processEventJob, type AnyHandler } from './event-processor';
 import type { GroupRegistry } from './group-registry';
 import { DEFAULT_CONCURRENCY, DEFAULT_RETRY, workerOptions } from './job-options';
@@ -109,7 +110,7 @@ export class Consumers {
         name: this.instanceId,
       }),
     );
-    worker.on('error', (err) => this.logger.warn({ err, queue }, 'bus worker error'));
+    worker.on('error', logRedisError(this.logger, { queue }));
     const consumer = { worker, handlers };
     this.consumers.set(queue, consumer);
     return consumer;

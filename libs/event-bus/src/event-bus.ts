@@ -5,7 +5,7 @@ import type { Redis } from 'ioredis';
 import type { EventName, EventOf } from '@ccx/contracts';
 import { createLogger, type Logger, type Registry } from '@ccx/observability';
 import { Commands } from './commands';
-import { closeClient, createRedisClient } from './connections';
+import { closeClient, createRedisClient, watchConnection } from './connections';
 import { Consumers } from './consumers';
 import { listDeadLetters, replayDeadLetter } from './dead-letters';
 import { BusClosedError } from './errors';
@@ -57,9 +57,9 @@ export function createEventBus(options: EventBusOptions): EventBus {
   const redis = createRedisClient(options.redisUrl, 'publisher', clientName);
   const workerRedis = createRedisClient(options.redisUrl, 'worker', clientName);
   const subscriber = createRedisClient(options.redisUrl, 'subscriber', clientName);
-  for (const client of [redis, workerRedis, subscriber]) {
-    client.on('error', (err: Error) => logger.debug({ err }, 'redis connection error'));
-  }
+  watchConnection(redis, logger, 'publisher');
+  watchConnection(workerRedis, logger, 'worker');
+  watchConnection(subscriber, logger, 'subscriber');
 
   const registry = new GroupRegistry(redis, keys);
   const publisher = new Publisher(

@@ -10,6 +10,7 @@ import {
   type EventName,
 } from '@ccx/contracts';
 import type { Logger } from '@ccx/observability';
+import { logRedisError } from './connections';
 import { InvalidEventError, PublishTimeoutError } from './errors';
 import type { GroupRegistry, RegistrySnapshot } from './group-registry';
 import { eventJobId, type EventJobData } from './job-data';
@@ -193,7 +194,7 @@ export class Publisher {
     let queue = this.queues.get(name);
     if (!queue) {
       queue = new Queue(name, queueOptions(this.options.prefix, this.redis));
-      queue.on('error', (err) => this.logger.warn({ err, queue: name }, 'bus queue error'));
+      queue.on('error', logRedisError(this.logger, { queue: name }));
       this.queues.set(name, queue);
     }
     return queue;

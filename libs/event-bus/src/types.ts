@@ -35,8 +35,11 @@ export interface HandlerContext {
   maxAttempts: number;
 }
 
+/** The event of one of the names N, as a union discriminated by `name` (narrow with a switch). */
+export type EventFor<N extends EventName> = N extends EventName ? EventOf<N> : never;
+
 export type EventHandler<N extends EventName> = (
-  event: EventOf<N>,
+  event: EventFor<N>,
   ctx: HandlerContext,
 ) => Promise<void>;
 

@@ -40,6 +40,8 @@ export async function startTestApi(
     ADMIN_API_KEY: adminKey,
     MASTER_KEY: randomBytes(24).toString('hex'),
     API_HTTP_PORT: '0',
+    // Tests' webhook receivers listen on 127.0.0.1.
+    WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
     ...env,
   });
   const app = await createApiApp(config);

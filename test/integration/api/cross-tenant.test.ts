@@ -72,7 +72,7 @@ describe.each(backends)('cross-tenant isolation (%s)', (backend) => {
   };
 
   beforeAll(async () => {
-    api = await startTestApi(backend, { WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true' });
+    api = await startTestApi(backend);
     a = clientFor(api, await api.createTenant('tenant-a'));
     b = clientFor(api, await api.createTenant('tenant-b'));
     operator = clientFor(api, api.adminKey);

@@ -9,6 +9,7 @@ export type Principal =
 
 export type TenantPrincipal = Extract<Principal, { kind: 'tenant' }>;
 
+const LAST_USED_RESOLUTION_MS = 60_000;
 const LAST_USED_RESOLUTION = sql`interval '1 minute'`;
 
 /** `Authorization: Bearer <token>` → the token, or a 401 problem. */
@@ -45,6 +46,7 @@ export class Authenticator {
         tenantId: apiKeys.tenantId,
         scopes: apiKeys.scopes,
         revokedAt: apiKeys.revokedAt,
+        lastUsedAt: apiKeys.lastUsedAt,
         tenantStatus: tenants.status,
       })
       .from(apiKeys)
@@ -54,21 +56,28 @@ export class Authenticator {
     if (!row) throw unauthorized('unknown API key');
     if (row.revokedAt) throw unauthorized('the API key has been revoked');
     if (row.tenantStatus !== 'active') throw forbidden('the tenant is suspended');
+    const stale =
+      !row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS;
+    if (stale) await this.touch(row.id);
+    const scopes = row.scopes.filter((s): s is ApiKeyScope =>
+      (apiKeyScopes as readonly string[]).includes(s),
+    );
+    return { kind: 'tenant', tenantId: row.tenantId, keyId: row.id, scopes };
+  }
+
+  /** Records the use (the condition keeps concurrent requests from all writing). */
+  private async touch(id: string): Promise<void> {
     await this.db
       .update(apiKeys)
       .set({ lastUsedAt: sql`now()` })
       .where(
         and(
-          eq(apiKeys.id, row.id),
+          eq(apiKeys.id, id),
           or(
             isNull(apiKeys.lastUsedAt),
             lt(apiKeys.lastUsedAt, sql`now() - ${LAST_USED_RESOLUTION}`),
           ),
         ),
       );
-    const scopes = row.scopes.filter((s): s is ApiKeyScope =>
-      (apiKeyScopes as readonly string[]).includes(s),
-    );
-    return { kind: 'tenant', tenantId: row.tenantId, keyId: row.id, scopes };
   }
 }

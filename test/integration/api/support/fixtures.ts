@@ -145,7 +145,7 @@ export const collections: Record<string, CollectionFixture> = {
     create: (_r, n) => ({ name: `key ${n}`, scopes: ['config:read'] }),
     patch: { name: 'renamed key' },
   },
-  // Needs WEBHOOK_ALLOW_PRIVATE_TARGETS=true (the suite sets it): nothing listens there.
+  // startTestApi allows private webhook targets; nothing listens there.
   '/v1/webhooks': {
     create: (_r, n) => ({ url: `http://127.0.0.1:9/hook-${n}`, eventTypes: ['config.changed'] }),
     patch: { description: 'changed' },

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { commonConfigShape, loadConfig, port, secret } from '@ccx/config';
+import { webhookConfigShape } from '@ccx/webhooks';
 
 export const apiConfigSchema = z.object({
   ...commonConfigShape,
@@ -12,6 +13,8 @@ export const apiConfigSchema = z.object({
   ADMIN_API_KEY: secret(z.string().min(16), 'ADMIN_API_KEY'),
   /** Seals secrets at rest (webhook signing secrets, stored idempotent responses). */
   MASTER_KEY: secret(z.string().min(16), 'MASTER_KEY'),
+  /** WEBHOOK_*: delivery timing, private-target policy (docs/webhooks.md). */
+  ...webhookConfigShape,
 });
 export type ApiConfig = z.output<typeof apiConfigSchema>;
 

@@ -1,6 +1,7 @@
 import type { DynamicModule, Type } from '@nestjs/common';
 import type { OpenApiContribution } from '@ccx/control-plane';
 import type { ApiConfig } from './config';
+import { webhooksFeature } from './webhooks';
 
 /**
  * A feature of the API beside the control plane (webhooks, interaction history, ...): its Nest
@@ -14,4 +15,4 @@ export interface ApiFeature {
 }
 
 /** Add a feature here: it is imported by ApiAppModule and documented in openapi.json. */
-export const apiFeatures: readonly ApiFeature[] = [];
+export const apiFeatures: readonly ApiFeature[] = [webhooksFeature];

@@ -1,5 +1,6 @@
 import { Queue, type JobsOptions } from 'bullmq';
 import { Redis } from 'ioredis';
+import { Batcher } from './batcher';
 import type { RetryPolicy } from './config';
 
 /** BullMQ queue of webhook deliveries. The name is stored in Redis: never rename it. */
@@ -27,7 +28,7 @@ export function createRedis(conn: QueueConnection, role: string): Redis {
   return new Redis(conn.redisUrl, {
     connectionName: `${conn.name ?? 'webhooks'}:${role}`,
     maxRetriesPerRequest: null,
-    enableAutoPipelining: role === 'producer',
+    enableAutoPipelining: true,
     retryStrategy: (times) => Math.min(50 * times, 1_000),
   });
 }
@@ -64,8 +65,12 @@ export class DeliveryQueue {
     });
   }
 
+  /** Adds jobs; concurrent callers share one pipelined addBulk (group commit). */
   async enqueue(jobs: DeliveryJob[]): Promise<void> {
-    if (jobs.length === 0) return;
+    await Promise.all(jobs.map((job) => this.adder.push(job)));
+  }
+
+  private readonly adder = new Batcher<DeliveryJob, void>(async (jobs) => {
     await this.queue.addBulk(
       jobs.map((data) => ({
         name: data.eventName,
@@ -73,7 +78,8 @@ export class DeliveryQueue {
         opts: deliveryJobOptions(data.deliveryId, this.policy),
       })),
     );
-  }
+    return jobs.map(() => undefined);
+  });
 
   async isActive(deliveryId: string): Promise<boolean> {
     const job = await this.queue.getJob(deliveryId);

@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, getTableColumns, inArray, sql } from 'drizzle-orm';
 import { webhookAttempts, webhookDeliveries, type Database } from '@ccx/persistence';
+import { Batcher } from './batcher';
 
 export type DeliveryStatus = 'pending' | 'succeeded' | 'failed';
 export type DeliveryRow = typeof webhookDeliveries.$inferSelect;
@@ -17,7 +18,8 @@ export interface NewDelivery {
   subscriptionId: string;
   eventId: string;
   eventName: string;
-  payload: unknown;
+  /** The payload as the JSON text that is signed and sent. */
+  body: string;
 }
 
 /** One HTTP attempt's result, as recorded. */
@@ -32,7 +34,16 @@ export interface AttemptOutcome {
   nextAttemptAt: Date | null;
 }
 
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+/**
+ * Delivery rows and their attempts. The two hot statements (insert of new deliveries, record of
+ * an attempt) go through group commit: concurrent callers share one multi-row statement.
+ */
 export class DeliveryStore {
+  private readonly inserter = new Batcher<NewDelivery, boolean>((rows) => this.insertRows(rows));
+  private readonly recorder = new Batcher<AttemptOutcome, void>((o) => this.recordRows(o));
+
   constructor(private readonly db: Database) {}
 
   /**
@@ -41,42 +52,75 @@ export class DeliveryStore {
    * enqueue); rows already finished are not sent again.
    */
   async insert(rows: NewDelivery[]): Promise<string[]> {
-    if (rows.length === 0) return [];
-    const inserted = await this.db
-      .insert(webhookDeliveries)
-      .values(rows)
-      .onConflictDoNothing()
-      .returning({ id: webhookDeliveries.id });
-    if (inserted.length === rows.length) return inserted.map((r) => r.id);
-    const fresh = new Set(inserted.map((r) => r.id));
-    const others = rows.map((r) => r.id).filter((id) => !fresh.has(id));
-    const pending = await this.db
-      .select({ id: webhookDeliveries.id })
-      .from(webhookDeliveries)
-      .where(and(inArray(webhookDeliveries.id, others), eq(webhookDeliveries.status, 'pending')));
-    return [...fresh, ...pending.map((r) => r.id)];
+    const queue = await Promise.all(rows.map((r) => this.inserter.push(r)));
+    return rows.filter((_, i) => queue[i]).map((r) => r.id);
+  }
+
+  private async insertRows(rows: NewDelivery[]): Promise<boolean[]> {
+    const values = sql.join(
+      rows.map(
+        (r) =>
+          sql`(${r.id}::uuid, ${r.tenantId}, ${r.subscriptionId}::uuid, ${r.eventId}::uuid, ${r.eventName}, ${r.body}::jsonb)`,
+      ),
+      sql`, `,
+    );
+    const inserted = await this.db.execute<{ id: string }>(sql`
+      insert into webhook_deliveries (id, tenant_id, subscription_id, event_id, event_name, payload)
+      values ${values} on conflict do nothing returning id`);
+    const ids = new Set(inserted.rows.map((r) => r.id));
+    const others = rows.map((r) => r.id).filter((id) => !ids.has(id));
+    if (others.length > 0) {
+      const pending = await this.db
+        .select({ id: webhookDeliveries.id })
+        .from(webhookDeliveries)
+        .where(and(inArray(webhookDeliveries.id, others), eq(webhookDeliveries.status, 'pending')));
+      for (const r of pending) ids.add(r.id);
+    }
+    return rows.map((r) => ids.has(r.id));
   }
 
   /**
-   * Records an attempt and moves the delivery in one statement: the attempt number is the
-   * delivery's running count, so the log numbers attempts across replays without gaps.
-   * A success also clears the subscription's failure streak.
+   * Records an attempt and moves its delivery. The attempt number is the delivery's running
+   * count, so the log numbers attempts across replays without gaps. A success also clears the
+   * subscription's failure streak.
    */
-  async record(o: AttemptOutcome): Promise<void> {
-    const done = o.status === 'pending' ? null : o.at;
+  record(o: AttemptOutcome): Promise<void> {
+    return this.recorder.push(o);
+  }
+
+  private async recordRows(all: AttemptOutcome[]): Promise<void[]> {
+    // One delivery has one attempt in flight; should a duplicate appear, it goes in a next pass.
+    const seen = new Set<string>();
+    const now: AttemptOutcome[] = [];
+    const later: AttemptOutcome[] = [];
+    for (const o of all) {
+      if (seen.has(o.deliveryId)) later.push(o);
+      else now.push(o);
+      seen.add(o.deliveryId);
+    }
+    const values = sql.join(
+      now.map(
+        (o) =>
+          sql`(${o.deliveryId}::uuid, ${o.status}, ${o.statusCode}::int, ${o.error}, ${iso(o.nextAttemptAt)}::timestamptz, ${o.status === 'pending' ? null : iso(o.at)}::timestamptz, ${iso(o.at)}::timestamptz, ${o.durationMs}::int)`,
+      ),
+      sql`, `,
+    );
     await this.db.execute(sql`
-      with d as (
-        update webhook_deliveries
-           set attempts = attempts + 1, status = ${o.status}, last_status_code = ${o.statusCode},
-               last_error = ${o.error}, next_attempt_at = ${o.nextAttemptAt}, completed_at = ${done}
-         where id = ${o.deliveryId}
-        returning id, attempts, subscription_id),
+      with v (id, status, code, err, next_at, done_at, at, dur) as (values ${values}),
+      d as (
+        update webhook_deliveries w
+           set attempts = w.attempts + 1, status = v.status, last_status_code = v.code,
+               last_error = v.err, next_attempt_at = v.next_at, completed_at = v.done_at
+          from v where w.id = v.id
+        returning w.id, w.attempts, w.subscription_id, v.status),
       s as (
         update webhook_subscriptions set consecutive_failures = 0
-         where ${o.status === 'succeeded'} and consecutive_failures > 0
-           and id = (select subscription_id from d))
+         where consecutive_failures > 0
+           and id in (select subscription_id from d where d.status = 'succeeded'))
       insert into webhook_attempts (delivery_id, attempt, at, status_code, error, duration_ms)
-      select id, attempts, ${o.at}, ${o.statusCode}, ${o.error}, ${o.durationMs} from d`);
+      select d.id, d.attempts, v.at, v.code, v.err, v.dur from d join v on v.id = d.id`);
+    if (later.length) await this.recordRows(later);
+    return all.map(() => undefined);
   }
 
   /** Ends a delivery without an attempt (its subscription is disabled or gone). */
@@ -86,6 +130,18 @@ export class DeliveryStore {
       .set({ status: 'failed', lastError: reason, nextAttemptAt: null, completedAt: sql`now()` })
       .where(and(eq(webhookDeliveries.id, deliveryId), eq(webhookDeliveries.status, 'pending')));
   }
+}
+
+/** Anything drizzle queries run on: the pool, or the request's transaction. */
+export type Queryable = Pick<Database, 'select' | 'update' | 'execute'>;
+
+/**
+ * Reading the delivery log, and reopening a delivery for replay. Built on whatever executor the
+ * caller is in (a request's transaction must not wait for a second pool connection: on the
+ * embedded PGlite, which runs one transaction at a time, that would deadlock).
+ */
+export class DeliveryLog {
+  constructor(private readonly db: Queryable) {}
 
   async get(tenantId: string, subscriptionId: string, id: string) {
     const [row] = await this.db

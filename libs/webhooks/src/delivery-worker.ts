@@ -173,6 +173,10 @@ export class DeliveryWorker {
       .catch(() => undefined);
   }
 
+  isRunning(): boolean {
+    return this.worker.isRunning();
+  }
+
   async close(): Promise<void> {
     await this.worker.close();
     await this.redis.quit().catch(() => this.redis.disconnect());

@@ -39,7 +39,7 @@ export class WebhookDispatcher {
       subscriptionId: s.id,
       eventId: event.eventId,
       eventName: event.name,
-      payload,
+      body,
     }));
     const toQueue = new Set(await deliveries.insert(rows));
     const jobs = rows
@@ -63,7 +63,7 @@ export class WebhookDispatcher {
       async (event) => {
         await this.handle(event as AnyEvent);
       },
-      { concurrency: options.concurrency ?? 32 },
+      { concurrency: options.concurrency ?? 128 },
     );
   }
 }

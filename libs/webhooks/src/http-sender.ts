@@ -25,7 +25,8 @@ const USER_AGENT = 'ccx-webhooks/1 (+https://www.standardwebhooks.com)';
 const DRAIN_LIMIT = 64 * 1024;
 
 /**
- * POSTs signed payloads over a keep-alive connection pool (undici). Every new connection resolves
+ * POSTs signed payloads over a keep-alive connection pool (undici). The time budget is undici's:
+ * `timeoutMs` to connect, `timeoutMs` for the response headers, `timeoutMs` between body chunks. Every new connection resolves
  * its host through the target guard and connects to the address it approved; redirects are not
  * followed (a 3xx is a failed attempt), so a partner URL cannot bounce us somewhere private.
  */
@@ -46,13 +47,12 @@ export class WebhookSender {
     const started = performance.now();
     const elapsed = () => Math.round(performance.now() - started);
     try {
-      assertLiteralAllowed(new URL(url), this.options);
+      this.checkLiteral(url);
       const res = await request(url, {
         dispatcher: this.agent,
         method: 'POST',
         body,
         headers: { ...signed, 'content-type': 'application/json', 'user-agent': USER_AGENT },
-        signal: AbortSignal.timeout(this.options.timeoutMs),
       });
       await res.body.dump({ limit: DRAIN_LIMIT }).catch(() => undefined);
       const ok = res.statusCode >= 200 && res.statusCode < 300;
@@ -70,6 +70,15 @@ export class WebhookSender {
     }
   }
 
+  /** IP-literal hosts get no DNS lookup, so they are judged here (cached per URL). */
+  private readonly literalChecked = new Set<string>();
+  private checkLiteral(url: string): void {
+    if (this.literalChecked.has(url)) return;
+    assertLiteralAllowed(new URL(url), this.options);
+    if (this.literalChecked.size > 10_000) this.literalChecked.clear();
+    this.literalChecked.add(url);
+  }
+
   async close(): Promise<void> {
     await this.agent.close();
   }
@@ -79,7 +88,7 @@ function describeError(err: unknown, timeoutMs: number): string {
   if (err instanceof TargetRefusedError) return `target refused: ${err.reason}`;
   const e = err as { name?: string; code?: string; message?: string; cause?: unknown };
   if (e.cause instanceof TargetRefusedError) return `target refused: ${e.cause.reason}`;
-  if (e.name === 'TimeoutError' || e.name === 'AbortError' || /Timeout/.test(e.code ?? '')) {
+  if (/timeout|AbortError/i.test(e.name ?? '') || /TIMEOUT/.test(e.code ?? '')) {
     return `timed out after ${timeoutMs} ms`;
   }
   const code = e.code ?? (e.cause as { code?: string } | undefined)?.code;

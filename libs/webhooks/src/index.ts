@@ -10,3 +10,5 @@ export * from './http-sender';
 export * from './delivery-worker';
 export * from './dispatcher';
 export * from './runtime';
+export * from './management/schemas';
+export * from './management/webhook-management';

@@ -4,7 +4,7 @@ import type { Database } from '@ccx/persistence';
 import type { SecretBox } from '@ccx/security';
 import type { WebhookSettings } from './config';
 import { DeliveryQueue, type QueueConnection } from './delivery-queue';
-import { DeliveryStore } from './delivery-store';
+import { DeliveryLog, DeliveryStore } from './delivery-store';
 import { DeliveryWorker } from './delivery-worker';
 import { WebhookDispatcher } from './dispatcher';
 import { WebhookSender } from './http-sender';
@@ -33,6 +33,8 @@ export class WebhookRuntime {
   readonly cache: SubscriptionCache;
   readonly subscriptions: SubscriptionStore;
   readonly deliveries: DeliveryStore;
+  /** The delivery log on the pool (requests in a transaction build one on it instead). */
+  readonly log: DeliveryLog;
   readonly queue: DeliveryQueue;
   readonly sender: WebhookSender;
   readonly dispatcher: WebhookDispatcher;
@@ -43,6 +45,7 @@ export class WebhookRuntime {
     const { db, box, bus, settings, connection, logger } = options;
     this.subscriptions = new SubscriptionStore(db);
     this.deliveries = new DeliveryStore(db);
+    this.log = new DeliveryLog(db);
     this.cache = new SubscriptionCache(this.subscriptions, box, settings.cacheTtlMs);
     this.queue = new DeliveryQueue(connection, settings.retry);
     this.sender = new WebhookSender({
@@ -77,11 +80,11 @@ export class WebhookRuntime {
     subscriptionId: string,
     deliveryId: string,
   ): Promise<'queued' | 'busy' | 'disabled' | 'not-found'> {
-    const row = await this.deliveries.get(tenantId, subscriptionId, deliveryId);
+    const row = await this.log.get(tenantId, subscriptionId, deliveryId);
     if (!row) return 'not-found';
     if (!(await this.cache.get(tenantId, subscriptionId))) return 'disabled';
     if (await this.queue.isActive(deliveryId)) return 'busy';
-    await this.deliveries.reopen(tenantId, subscriptionId, deliveryId);
+    await this.log.reopen(tenantId, subscriptionId, deliveryId);
     const queued = await this.queue.restart({
       deliveryId,
       tenantId,
@@ -99,8 +102,16 @@ export class WebhookRuntime {
     }
   }
 
+  /** For /health: the worker runs, and how many deliveries wait (a growing backlog shows). */
+  async health(): Promise<Record<string, unknown>> {
+    if (this.worker && !this.worker.isRunning()) throw new Error('webhook worker is not running');
+    const counts = await this.queue.queue.getJobCounts('waiting', 'active', 'delayed', 'failed');
+    return { ...counts };
+  }
+
   async close(): Promise<void> {
-    await this.subscription?.close();
+    // The bus may already be closed by its own module; the subscription then is too.
+    await this.subscription?.close().catch(() => undefined);
     await this.worker?.close();
     await this.queue.close();
     await this.sender.close();

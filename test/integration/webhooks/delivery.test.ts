@@ -174,8 +174,10 @@ describe.each(backends)('webhook delivery (%s)', (backend) => {
     const event = await answered();
     const delivery = await finished(sub.id, event.eventId);
     expect(delivery).toMatchObject({ status: 'failed', attempts: 1, lastStatusCode: 410 });
-    const row = await subscription(sub.id);
-    expect(row.enabled).toBe(false);
+    const row = await eventually(async () => {
+      const s = await subscription(sub.id);
+      return s.enabled ? undefined : s;
+    });
     expect(row.disabledReason).toMatch(/410 Gone/);
     expect(rx.requests).toHaveLength(1);
     await eventually(() =>

@@ -1,0 +1,60 @@
+// `npm run bench -- webhooks [--json] [--count N] [--seconds S] [--concurrency C]`
+// Signed webhook deliveries/s to a local receiver, on PGlite and on PostgreSQL, through the bus
+// and straight from the dispatcher. See webhook-delivery.ts and docs/webhooks.md.
+import type { Backend } from '../support/database';
+import { benchWebhookDeliveries, type WebhookBenchResult } from './webhook-delivery';
+
+const argv = process.argv.slice(2);
+const json = argv.includes('--json');
+const num = (flag: string, fallback: number) => {
+  const i = argv.indexOf(flag);
+  const v = i >= 0 ? Number(argv[i + 1]) : NaN;
+  return Number.isFinite(v) && v > 0 ? v : fallback;
+};
+const log = (line: string) => (json ? process.stderr.write(`${line}\n`) : console.log(line));
+
+async function main() {
+  const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+  const runs: WebhookBenchResult[] = [];
+  const backends: Backend[] = argv.includes('--pglite-only') ? ['pglite'] : ['pglite', 'postgres'];
+  for (const backend of backends) {
+    for (const via of ['bus', 'dispatcher'] as const) {
+      log(`webhooks bench: ${backend}, via ${via}`);
+      runs.push(
+        await benchWebhookDeliveries({
+          redisUrl,
+          backend,
+          via,
+          count: num('--count', 20_000),
+          durationMs: num('--seconds', 10) * 1000,
+          concurrency: num('--concurrency', 128),
+          log,
+        }),
+      );
+    }
+  }
+  if (json) {
+    process.stdout.write(`${JSON.stringify({ webhooks: runs })}\n`);
+    return;
+  }
+  console.table(
+    runs.map((r) => ({
+      backend: r.backend,
+      via: r.via,
+      'deliveries/s': r.deliveriesPerSec,
+      delivered: r.delivered,
+      'p50 ms': r.p50Ms,
+      'p99 ms': r.p99Ms,
+      seconds: r.seconds,
+      verified: r.verified,
+    })),
+  );
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

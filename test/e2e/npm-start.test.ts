@@ -158,6 +158,18 @@ describe('npm start', () => {
     expect(listed.stdout).toContain('itsp-fr');
     expect(listed.stdout).not.toContain('itsp-de');
 
+    // The SBC process picks the new trunk up from config.changed, without a restart.
+    const sbcTrunks = async () => {
+      const res = await fetch(`http://127.0.0.1:${ports.sbc}/live-config/acme-e2e/trunk`);
+      return ((await res.json()) as { items: { name: string }[] }).items.map((t) => t.name);
+    };
+    let names = await sbcTrunks();
+    for (let i = 0; i < 100 && !names.includes('itsp-fr'); i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      names = await sbcTrunks();
+    }
+    expect(names).toEqual(['itsp-fr']);
+
     const bad = await ccx(key, 'trunks', 'create', '--set', 'name=x', '--set', 'port=99999');
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/400.*port/);

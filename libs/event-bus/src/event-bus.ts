@@ -176,7 +176,21 @@ export function createEventBus(options: EventBusOptions): EventBus {
   return bus;
 }
 
+const HEALTH_PING_TIMEOUT_MS = 1_000;
+
+/** PING with its own bound: commands otherwise wait in the offline queue while Redis is down. */
 async function pingOrThrow(redis: Redis): Promise<void> {
   if (redis.status !== 'ready') throw new Error(`redis connection is ${redis.status}`);
-  await redis.ping();
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`redis did not answer PING within ${HEALTH_PING_TIMEOUT_MS} ms`)),
+      HEALTH_PING_TIMEOUT_MS,
+    );
+  });
+  try {
+    await Promise.race([redis.ping(), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -43,21 +43,26 @@ describe('event bus: Redis restart (AOF, appendfsync always)', () => {
     const total = 600;
     let next = 0;
     let killed = false;
-    let down = false;
-    let startedWhileDown = 0;
+    let inFlightAtKill = 0;
+    let inFlight = 0;
+    const publishOne = async (revision: number) => {
+      inFlight++;
+      try {
+        const event = await publisher.publish('config.changed', configChange(revision));
+        acknowledged.push(event.eventId);
+      } catch (err) {
+        rejected.push(err);
+      } finally {
+        inFlight--;
+      }
+    };
     const lane = async () => {
       while (next < total) {
-        const revision = next++;
-        if (down) startedWhileDown++;
-        try {
-          const event = await publisher.publish('config.changed', configChange(revision));
-          acknowledged.push(event.eventId);
-        } catch (err) {
-          rejected.push(err);
-        }
+        await publishOne(next++);
         if (next % 20 === 0) await sleep(5);
       }
     };
+    const whileDown: Promise<void>[] = [];
     const chaos = (async () => {
       await waitFor(
         'a third of the events acknowledged',
@@ -65,16 +70,26 @@ describe('event bus: Redis restart (AOF, appendfsync always)', () => {
         30_000,
       );
       await redis.kill();
-      killed = down = true;
-      await sleep(700); // publishes keep coming and wait in the offline queue
+      killed = true;
+      inFlightAtKill = inFlight;
+      await expect(publisher.health()).rejects.toThrow();
+      // New publishes while Redis is down wait in the client's offline queue.
+      for (let i = 0; i < 20; i++) whileDown.push(publishOne(total + i));
+      await sleep(700);
       await redis.restart();
-      down = false;
+      await waitFor('health back', () =>
+        publisher.health().then(
+          () => true,
+          () => false,
+        ),
+      );
     })();
     await Promise.all([lane(), lane(), lane(), lane(), chaos]);
+    await Promise.all(whileDown);
     expect(killed).toBe(true);
-    expect(startedWhileDown).toBeGreaterThan(0);
+    expect(inFlightAtKill).toBeGreaterThan(0);
     expect(rejected).toEqual([]);
-    expect(acknowledged.length).toBe(total);
+    expect(acknowledged.length).toBe(total + 20);
     for (const [group, ids] of handled) {
       await waitFor(
         `${group} to handle every acknowledged event`,

@@ -4,6 +4,7 @@ import type { RouteAccess } from '../openapi/routes';
 import { requestState, scopeOf } from './request-state';
 
 export const ROUTE_ACCESS = 'ccx:route-access';
+export const NO_TRANSACTION = 'ccx:no-transaction';
 
 /** A tenant route: needs a tenant API key holding `scope`; the handler gets a TenantScope. */
 export const TenantRoute = (scope: ApiKeyScope) =>
@@ -26,3 +27,10 @@ export const Tenant = createParamDecorator((_data: unknown, ctx: ExecutionContex
 export const CurrentPrincipal = createParamDecorator((_data: unknown, ctx: ExecutionContext) => {
   return requestState(ctx.switchToHttp().getRequest<object>())?.principal;
 });
+
+/**
+ * A write route that must not run inside one database transaction, e.g. because it waits on
+ * the network (a webhook ping): on the embedded PGlite an open transaction holds the whole
+ * database. Its handler manages its own units of work; Idempotency-Key is not honoured.
+ */
+export const NoTransaction = () => SetMetadata(NO_TRANSACTION, true);

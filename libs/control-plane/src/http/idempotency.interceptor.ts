@@ -5,11 +5,13 @@ import {
   type ExecutionContext,
   type NestInterceptor,
 } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import { from, lastValueFrom, type Observable } from 'rxjs';
 import { isValidIdempotencyKey, requestFingerprint } from '../idempotency/fingerprint';
 import { IdempotencyStore } from '../idempotency/idempotency.store';
 import { UnitOfWork } from '../persistence/unit-of-work';
 import { ApiProblem, fieldProblem } from '../problem/problem';
+import { NO_TRANSACTION } from './access';
 import { ownerOf } from './request-state';
 
 interface HttpRequest {
@@ -51,6 +53,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
   constructor(
     @Inject(UnitOfWork) private readonly uow: UnitOfWork,
     @Inject(IdempotencyStore) private readonly store: IdempotencyStore,
+    @Inject(Reflector) private readonly reflector: Reflector,
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
@@ -62,6 +65,11 @@ export class IdempotencyInterceptor implements NestInterceptor {
     if (hasBody(req) && !JSON_TYPE.test(header(req, 'content-type') ?? '')) {
       throw new ApiProblem('unsupported-media-type', 'send the body as application/json');
     }
+    const noTransaction = this.reflector.getAllAndOverride<boolean | undefined>(NO_TRANSACTION, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
+    if (noTransaction) return next.handle();
     const key = req.method === 'POST' ? header(req, 'idempotency-key') : undefined;
     if (key !== undefined && !isValidIdempotencyKey(key)) {
       throw fieldProblem('Idempotency-Key', '1 to 255 visible ASCII characters');

@@ -93,6 +93,11 @@ describe.each(backends)('cursor pagination (%s)', (backend) => {
       expect(res.status).toBe(400);
       expect(fieldsOf(res.body)).toEqual(['cursor']);
     }
+    // Well-formed, but naming a key no list of this resource has (e.g. from the tenants list).
+    const foreign = Buffer.from('[1,"2030-01-01 00:00:00.1+00","contoso"]').toString('base64url');
+    const res = await t.get(`/v1/skills?cursor=${foreign}`);
+    expect(res.status).toBe(400);
+    expect(fieldsOf(res.body)).toEqual(['cursor']);
     const unknown = await t.get('/v1/skills?offset=10');
     expect(fieldsOf(unknown.body)).toEqual(['offset']);
   });

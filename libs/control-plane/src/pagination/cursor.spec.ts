@@ -19,6 +19,7 @@ describe('cursors', () => {
     ['wrong shape', Buffer.from('{"a":1}').toString('base64url')],
     ['other version', Buffer.from('[2,"2030-01-01","x"]').toString('base64url')],
     ['bad timestamp', Buffer.from('[1,"yesterday","x"]').toString('base64url')],
+    ['loose date', Buffer.from('[1,"Tue, 01 Jan 2030","x"]').toString('base64url')],
   ])('refuse %s with a problem naming `cursor`', (_name, cursor) => {
     try {
       decodeCursor(cursor);

@@ -13,6 +13,8 @@ export interface CursorKey {
 }
 
 const CURSOR_VERSION = 1;
+/** `timestamptz::text` as PostgreSQL prints it (UTC sessions and others). */
+const PG_TIMESTAMP = /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d{1,6})?([+-]\d{2}(:\d{2})?|Z)$/;
 const cursorSchema = z.tuple([z.literal(CURSOR_VERSION), z.string().min(1), z.string().min(1)]);
 
 export function encodeCursor(key: CursorKey): string {
@@ -28,7 +30,7 @@ export function decodeCursor(cursor: string): CursorKey {
     throw fieldProblem('cursor', 'not a cursor returned by this API');
   }
   const parsed = cursorSchema.safeParse(raw);
-  if (!parsed.success || Number.isNaN(Date.parse(parsed.data[1]))) {
+  if (!parsed.success || !PG_TIMESTAMP.test(parsed.data[1])) {
     throw fieldProblem('cursor', 'not a cursor returned by this API');
   }
   return { createdAt: parsed.data[1], id: parsed.data[2] };

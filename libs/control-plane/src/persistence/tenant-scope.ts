@@ -13,7 +13,7 @@ import {
 import type { ConfigEvents, ConfigResource } from '../events/config-events';
 import type { Page, PageRequest } from '../pagination/cursor';
 import { keysetPage } from '../pagination/keyset';
-import { notFound } from '../problem/problem';
+import { fieldProblem, notFound } from '../problem/problem';
 import type { UnitOfWork } from './unit-of-work';
 
 /** A table owned by a tenant: uuid `id`, `tenant_id`, `created_at`. */
@@ -119,7 +119,10 @@ export class TenantScope {
   }
 
   /** One page of this tenant's rows in (created_at, id) order. */
-  list<T extends OwnedTable>(table: T, page: PageRequest): Promise<Page<Row<T>>> {
+  async list<T extends OwnedTable>(table: T, page: PageRequest): Promise<Page<Row<T>>> {
+    if (page.after && !isUuid(page.after.id)) {
+      throw fieldProblem('cursor', 'not a cursor returned by this API');
+    }
     return keysetPage(this.db, table, page, this.own(table));
   }
 

@@ -101,6 +101,21 @@ describe.each(backends)('Idempotency-Key on POST (%s)', (backend) => {
     expect(keys).toHaveLength(1);
   });
 
+  it('forgets keys after 24 hours', async () => {
+    const headers = { 'idempotency-key': 'old-key' };
+    expect((await a.post('/v1/sites', site('Old'), headers)).status).toBe(201);
+    await api.db.pool.query(
+      `update idempotency_keys set created_at = now() - interval '25 hours' where key = 'old-key'`,
+    );
+    const reused = await a.post('/v1/sites', site('New'), headers);
+    expect(reused.status).toBe(201);
+    expect(reused.body.name).toBe('New');
+    const { rows } = await api.db.pool.query(
+      `select 1 from idempotency_keys where key = 'old-key'`,
+    );
+    expect(rows).toHaveLength(1);
+  });
+
   it('refuses a malformed key, naming the header', async () => {
     const res = await a.post('/v1/sites', site('x'), { 'idempotency-key': 'with space' });
     expect(res.status).toBe(400);

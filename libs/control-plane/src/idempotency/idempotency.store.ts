@@ -41,11 +41,12 @@ export class IdempotencyStore {
   async begin(req: IdempotencyRequest): Promise<IdempotencyOutcome> {
     if (!this.uow.inTransaction) throw new Error('IdempotencyStore.begin needs a transaction');
     const mine = and(eq(idempotencyKeys.tenantId, req.owner), eq(idempotencyKeys.key, req.key));
+    // Expired keys of this owner go (this one included), so the table stays bounded.
     await this.db
       .delete(idempotencyKeys)
       .where(
         and(
-          mine,
+          eq(idempotencyKeys.tenantId, req.owner),
           lt(
             idempotencyKeys.createdAt,
             sql`now() - make_interval(hours => ${IDEMPOTENCY_TTL_HOURS})`,

@@ -3,12 +3,14 @@
 // connections to a receiver on 127.0.0.1 (in a worker thread, so it does not share our event
 // loop) -> attempts recorded. Called by the bus bench and by `npm run bench -- webhooks`.
 import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import type { AnyEvent } from '@ccx/contracts';
 import { createEventBus, type PublishRequest } from '@ccx/event-bus';
 import { createLogger } from '@ccx/observability';
-import { connectDatabase, tenants, webhookSubscriptions } from '@ccx/persistence';
+import { connectDatabase, runMigrations, tenants, webhookSubscriptions } from '@ccx/persistence';
 import { SecretBox } from '@ccx/security';
 import {
   defaultWebhookSettings,
@@ -31,6 +33,9 @@ export interface WebhookBenchOptions {
   via?: 'bus' | 'dispatcher';
   /** Parallel requests of the delivery worker (default 128). */
   concurrency?: number;
+  /** Paced phase for latency: events/s (default 500) for `latencySeconds` (default 3). */
+  latencyRate?: number;
+  latencySeconds?: number;
   /** Progress lines go here (stderr in --json mode). */
   log?: (line: string) => void;
 }
@@ -38,9 +43,13 @@ export interface WebhookBenchOptions {
 export interface WebhookBenchResult {
   deliveriesPerSec: number;
   delivered: number;
-  /** Event occurredAt -> received by the endpoint, under full load (includes queueing). */
+  /** Event occurredAt -> received by the endpoint, at the paced `latencyRate`. */
   p50Ms: number;
   p99Ms: number;
+  latencyRate: number;
+  /** The same during the throughput phase: mostly time spent queued behind the backlog. */
+  saturatedP50Ms: number;
+  saturatedP99Ms: number;
   seconds: number;
   backend: Backend;
   via: 'bus' | 'dispatcher';
@@ -77,9 +86,46 @@ server.listen(0, '127.0.0.1', () => parentPort.postMessage({ port: server.addres
 parentPort.on('message', (m) => {
   if (m.expect !== undefined) { target = m.expect; if (count >= target) parentPort.postMessage({ done: true }); }
   if (m.stats) parentPort.postMessage({ stats: { count, lat, tried, ok } });
+  if (m.reset) { lat.length = 0; }
   if (m.close) server.close(() => process.exit(0));
 });
 `;
+
+// PGlite runs in its own thread, as it runs in its own process under `npm start` (the
+// launcher hosts it; the api connects over the wire protocol).
+const PGLITE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { startEmbeddedPostgres } = require(workerData.module);
+startEmbeddedPostgres().then((pg) => {
+  parentPort.postMessage({ url: pg.url });
+  parentPort.on('message', async (m) => { if (m.stop) { await pg.stop(); process.exit(0); } });
+});
+`;
+
+interface BenchDatabase {
+  url: string;
+  destroy(): Promise<void>;
+}
+
+async function openBenchDatabase(backend: Backend): Promise<BenchDatabase> {
+  const compiled = join(__dirname, '..', '..', 'libs', 'persistence', 'src', 'embedded.js');
+  if (backend === 'postgres' || !existsSync(compiled)) return openTestDatabase(backend);
+  const worker = new Worker(PGLITE, { eval: true, workerData: { module: compiled } });
+  const url = await new Promise<string>((resolve, reject) => {
+    worker.once('message', (m: { url: string }) => resolve(m.url));
+    worker.once('error', reject);
+  });
+  const handle = connectDatabase(url, 2);
+  await runMigrations(handle);
+  await handle.close();
+  return {
+    url,
+    async destroy() {
+      worker.postMessage({ stop: true });
+      await new Promise((r) => worker.once('exit', r));
+    },
+  };
+}
 
 interface ReceiverStats {
   count: number;
@@ -111,6 +157,9 @@ function startReceiver(secret: string) {
       worker.postMessage({ expect: n });
       return done;
     },
+    resetLatencies() {
+      worker.postMessage({ reset: true });
+    },
     stats() {
       const s = next((m) => m['stats'] as ReceiverStats | undefined);
       worker.postMessage({ stats: true });
@@ -136,7 +185,7 @@ export async function benchWebhookDeliveries(
   const log = opts.log ?? (() => undefined);
   const logger = createLogger('webhook-bench', 'warn');
 
-  const testDb = await openTestDatabase(backend);
+  const testDb = await openBenchDatabase(backend);
   const db = connectDatabase(testDb.url, 16);
   const prefix = uniquePrefix('whbench');
   const bus = createEventBus({ redisUrl: opts.redisUrl, prefix, source: 'bench', logger });
@@ -213,17 +262,40 @@ export async function benchWebhookDeliveries(
   const seconds = (performance.now() - started) / 1000;
   clearInterval(timer);
   const stats = await receiver.stats();
+  const saturated = [...stats.lat].sort((a, b) => a - b);
+
+  // Latency at a sustainable rate, one event at a time.
+  const rate = opts.latencyRate ?? 500;
+  const paced = Math.round(rate * (opts.latencySeconds ?? 3));
+  receiver.resetLatencies();
+  const pacedStart = performance.now();
+  const sends: Promise<unknown>[] = [];
+  for (let i = 0; i < paced; i++) {
+    const wait = pacedStart + (i * 1000) / rate - performance.now();
+    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    sends.push(
+      via === 'bus'
+        ? bus.publish('call.ringing', { tenantId, callId: `lat-${i}`, data: { earlyMedia: false } })
+        : runtime.dispatcher.handle(event(i)),
+    );
+  }
+  await Promise.all(sends);
+  await receiver.expect(published + paced);
+  const latency = (await receiver.stats()).lat.sort((a, b) => a - b);
+
   await runtime.close();
   await bus.close();
   await receiver.close();
   await db.close();
   await testDb.destroy();
-  const sorted = stats.lat.sort((a, b) => a - b);
   return {
     deliveriesPerSec: Math.round(stats.count / seconds),
     delivered: stats.count,
-    p50Ms: pct(sorted, 50),
-    p99Ms: pct(sorted, 99),
+    p50Ms: pct(latency, 50),
+    p99Ms: pct(latency, 99),
+    latencyRate: rate,
+    saturatedP50Ms: pct(saturated, 50),
+    saturatedP99Ms: pct(saturated, 99),
     seconds: Math.round(seconds * 100) / 100,
     backend,
     via,

@@ -1,4 +1,5 @@
-// `npm run bench -- webhooks [--json] [--count N] [--seconds S] [--concurrency C]`
+// `npm run bench -- webhooks [--json] [--count N] [--seconds S] [--concurrency C] [--rate R]
+//   [--pglite-only]`
 // Signed webhook deliveries/s to a local receiver, on PGlite and on PostgreSQL, through the bus
 // and straight from the dispatcher. See webhook-delivery.ts and docs/webhooks.md.
 import type { Backend } from '../support/database';
@@ -28,6 +29,7 @@ async function main() {
           count: num('--count', 20_000),
           durationMs: num('--seconds', 10) * 1000,
           concurrency: num('--concurrency', 128),
+          latencyRate: num('--rate', 500),
           log,
         }),
       );
@@ -43,8 +45,9 @@ async function main() {
       via: r.via,
       'deliveries/s': r.deliveriesPerSec,
       delivered: r.delivered,
-      'p50 ms': r.p50Ms,
-      'p99 ms': r.p99Ms,
+      [`p50 ms @${r.latencyRate}/s`]: r.p50Ms,
+      [`p99 ms @${r.latencyRate}/s`]: r.p99Ms,
+      'p50 ms saturated': r.saturatedP50Ms,
       seconds: r.seconds,
       verified: r.verified,
     })),

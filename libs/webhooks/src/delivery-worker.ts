@@ -14,6 +14,7 @@ import type { DeliveryStore } from './delivery-store';
 import type { WebhookSender } from './http-sender';
 import { retryDelayMs } from './retry-schedule';
 import { nameBasedUuid, webhookIdOf } from './signing';
+import type { WebhookMetrics } from './metrics';
 import type { ActiveSubscription, SubscriptionCache } from './subscription-cache';
 import type { SubscriptionStore } from './subscription-store';
 
@@ -43,6 +44,7 @@ export interface DeliveryDeps {
   /** Where webhook.endpoint-disabled (and config.changed) are published. */
   events: Pick<EventBus, 'publish'>;
   logger?: Logger;
+  metrics?: WebhookMetrics;
   random?: () => number;
 }
 
@@ -63,17 +65,32 @@ export class DeliveryProcessor {
     const at = new Date();
     const headers = sub.signer.sign(webhookIdOf(job.deliveryId), at, job.body);
     const res = await sender.post(sub.url, job.body, headers);
+    const metrics = this.deps.metrics;
+    metrics?.attemptSeconds.observe(res.durationMs / 1000);
     const base = { deliveryId: job.deliveryId, at, ...res };
     if (res.statusCode !== null && res.statusCode >= 200 && res.statusCode < 300) {
       await deliveries.record({ ...base, status: 'succeeded', nextAttemptAt: null });
+      metrics?.attempts.inc({ outcome: 'succeeded' });
       return { kind: 'succeeded' };
     }
+    if (res.error?.startsWith('target refused')) metrics?.refused.inc();
+    this.deps.logger?.debug(
+      {
+        tenantId: job.tenantId,
+        deliveryId: job.deliveryId,
+        attempt: attemptInSeries,
+        error: res.error,
+      },
+      'webhook attempt failed',
+    );
     const gone = res.statusCode === 410;
     if (gone || attemptInSeries >= settings.retry.attempts) {
+      metrics?.attempts.inc({ outcome: 'failed' });
       await deliveries.record({ ...base, status: 'failed', nextAttemptAt: null });
       await this.deliveryFailed(sub, gone, res.error ?? 'failed');
       return { kind: 'failed' };
     }
+    metrics?.attempts.inc({ outcome: 'retry' });
     const delayMs = retryDelayMs(attemptInSeries, settings.retry, this.deps.random);
     const nextAttemptAt = new Date(at.getTime() + res.durationMs + delayMs);
     await deliveries.record({ ...base, status: 'pending', nextAttemptAt });
@@ -95,6 +112,7 @@ export class DeliveryProcessor {
     const row = await this.deps.subscriptions.disable(sub.id, reason);
     this.deps.cache.invalidate(sub.tenantId);
     if (!row) return; // someone else disabled it first and announced it
+    this.deps.metrics?.disabled.inc();
     this.deps.logger?.warn(
       { tenantId: sub.tenantId, subscriptionId: sub.id, reason },
       'webhook subscription disabled',

@@ -2,6 +2,7 @@ import { eventNames, type AnyEvent } from '@ccx/contracts';
 import type { EventBus, Subscription } from '@ccx/event-bus';
 import type { DeliveryQueue } from './delivery-queue';
 import type { DeliveryStore, NewDelivery } from './delivery-store';
+import type { WebhookMetrics } from './metrics';
 import { buildPayload, deliveryIdFor } from './signing';
 import { matchesEvent, type SubscriptionCache } from './subscription-cache';
 
@@ -12,6 +13,7 @@ export interface DispatcherDeps {
   cache: SubscriptionCache;
   deliveries: DeliveryStore;
   queue: DeliveryQueue;
+  metrics?: WebhookMetrics;
 }
 
 /**
@@ -52,6 +54,7 @@ export class WebhookDispatcher {
         body,
       }));
     await queue.enqueue(jobs);
+    this.deps.metrics?.queued.inc(jobs.length);
     return jobs.length;
   }
 

@@ -12,3 +12,4 @@ export * from './dispatcher';
 export * from './runtime';
 export * from './management/schemas';
 export * from './management/webhook-management';
+export * from './metrics';

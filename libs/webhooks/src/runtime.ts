@@ -1,5 +1,5 @@
 import type { EventBus, Subscription } from '@ccx/event-bus';
-import type { Logger } from '@ccx/observability';
+import type { Logger, Registry } from '@ccx/observability';
 import type { Database } from '@ccx/persistence';
 import type { SecretBox } from '@ccx/security';
 import type { WebhookSettings } from './config';
@@ -8,6 +8,7 @@ import { DeliveryLog, DeliveryStore } from './delivery-store';
 import { DeliveryWorker } from './delivery-worker';
 import { WebhookDispatcher } from './dispatcher';
 import { WebhookSender } from './http-sender';
+import { webhookMetrics, type WebhookMetrics } from './metrics';
 import { SubscriptionCache } from './subscription-cache';
 import { SubscriptionStore } from './subscription-store';
 
@@ -18,6 +19,8 @@ export interface WebhookRuntimeOptions {
   settings: WebhookSettings;
   connection: QueueConnection;
   logger?: Logger;
+  /** Prometheus registry for the ccx_webhook_* metrics. */
+  metrics?: Registry;
   /** Run the delivery worker in this process (default true). */
   worker?: boolean;
   /** Subscribe the dispatcher to the bus (default true). */
@@ -40,9 +43,11 @@ export class WebhookRuntime {
   readonly dispatcher: WebhookDispatcher;
   readonly worker?: DeliveryWorker;
   private subscription?: Subscription;
+  private readonly metrics: WebhookMetrics;
 
   constructor(private readonly options: WebhookRuntimeOptions) {
     const { db, box, bus, settings, connection, logger } = options;
+    this.metrics = webhookMetrics(options.metrics);
     this.subscriptions = new SubscriptionStore(db);
     this.deliveries = new DeliveryStore(db);
     this.log = new DeliveryLog(db);
@@ -56,6 +61,7 @@ export class WebhookRuntime {
       cache: this.cache,
       deliveries: this.deliveries,
       queue: this.queue,
+      metrics: this.metrics,
     });
     if (options.worker !== false) {
       this.worker = new DeliveryWorker(connection, {
@@ -65,6 +71,7 @@ export class WebhookRuntime {
         subscriptions: this.subscriptions,
         sender: this.sender,
         events: bus,
+        metrics: this.metrics,
         ...(logger ? { logger } : {}),
         ...(options.random ? { random: options.random } : {}),
       });
@@ -106,6 +113,7 @@ export class WebhookRuntime {
   async health(): Promise<Record<string, unknown>> {
     if (this.worker && !this.worker.isRunning()) throw new Error('webhook worker is not running');
     const counts = await this.queue.queue.getJobCounts('waiting', 'active', 'delayed', 'failed');
+    for (const [state, n] of Object.entries(counts)) this.metrics.backlog.set({ state }, n);
     return { ...counts };
   }
 

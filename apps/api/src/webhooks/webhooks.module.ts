@@ -8,10 +8,10 @@ import {
 } from '@nestjs/common';
 import { DATABASE, SECRET_BOX, UnitOfWork } from '@ccx/control-plane';
 import { EVENT_BUS, type EventBus } from '@ccx/event-bus';
-import type { Logger } from '@ccx/observability';
+import type { Logger, Registry } from '@ccx/observability';
 import type { DatabaseHandle } from '@ccx/persistence';
 import type { SecretBox } from '@ccx/security';
-import { HealthRegistry, LOGGER } from '@ccx/service-kit';
+import { HealthRegistry, LOGGER, METRICS } from '@ccx/service-kit';
 import {
   WebhookManagement,
   WebhookRuntime,
@@ -58,12 +58,13 @@ export class WebhooksModule {
         { provide: WEBHOOK_SETTINGS, useValue: webhookSettings(config) },
         {
           provide: WebhookRuntime,
-          inject: [DATABASE, SECRET_BOX, EVENT_BUS, LOGGER, WEBHOOK_SETTINGS],
+          inject: [DATABASE, SECRET_BOX, EVENT_BUS, LOGGER, METRICS, WEBHOOK_SETTINGS],
           useFactory: (
             handle: DatabaseHandle,
             box: SecretBox,
             bus: EventBus,
             logger: Logger,
+            metrics: Registry,
             settings: WebhookSettings,
           ) =>
             new WebhookRuntime({
@@ -72,6 +73,7 @@ export class WebhooksModule {
               bus,
               settings,
               logger: logger.child({ component: 'webhooks' }),
+              metrics,
               connection: { redisUrl: config.REDIS_URL, prefix: config.BUS_PREFIX, name: 'api' },
             }),
         },

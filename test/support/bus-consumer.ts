@@ -1,5 +1,6 @@
 // A consumer process for the bus tests (compiled to dist/test/support/bus-consumer.js).
-// Environment: REDIS_URL, BUS_PREFIX, BUS_GROUP, BUS_INSTANCE, BUS_LOCK_MS, BUS_MODE:
+// Environment: REDIS_URL, BUS_PREFIX, BUS_GROUP, BUS_INSTANCE, BUS_LOCK_MS, BUS_CLOSE_GRACE_MS,
+// BUS_EVENTS (comma-separated names), BUS_CONCURRENCY, BUS_MODE:
 //   hang   - report "started <eventId> <attempt>" and never finish (to be killed mid-job)
 //   record - RPUSH "<instance> <eventId> <attempt>" to <prefix>:test:handled
 //   slow   - like record, after BUS_SLOW_MS (default 500) of work
@@ -29,6 +30,7 @@ async function main() {
     source: 'bus-consumer',
     instanceId: instance,
     lockDurationMs: Number(env('BUS_LOCK_MS', '2000')),
+    closeGraceMs: Number(env('BUS_CLOSE_GRACE_MS', '5000')),
     logger: createLogger('bus-consumer', env('LOG_LEVEL', 'warn'), pino.destination(2)),
   });
   const names = env('BUS_EVENTS', 'config.changed')

@@ -63,6 +63,7 @@ export class Commands {
   private readonly pending = new Map<string, Pending>();
   private readonly workers = new Map<string, Worker>();
   private closed = false;
+  private inFlight = 0;
 
   constructor(
     private readonly redis: Redis,
@@ -158,7 +159,14 @@ export class Commands {
     if (this.workers.has(queue)) throw new Error(`${queue} already has a handler in this process`);
     const worker = new Worker(
       queue,
-      (job: Job) => this.execute(name, handler, job),
+      async (job: Job) => {
+        this.inFlight++;
+        try {
+          await this.execute(name, handler, job);
+        } finally {
+          this.inFlight--;
+        }
+      },
       workerOptions(this.prefix, this.workerRedis, {
         concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
         lockDurationMs: this.lockDurationMs,
@@ -239,6 +247,6 @@ export class Commands {
     }
     const workers = this.workerList();
     this.workers.clear();
-    await closeWorkers(workers, graceMs);
+    await closeWorkers(workers, graceMs, () => this.inFlight);
   }
 }

@@ -13,6 +13,8 @@ import type { EventHandler, SubscribeOptions, Subscription } from './types';
 interface StreamConsumer {
   worker: Worker;
   handlers: Map<string, AnyHandler>;
+  /** Jobs being handled right now, with their lock tokens (to give them back on shutdown). */
+  active: Map<string, { job: Job; token: string }>;
 }
 
 /**
@@ -87,10 +89,13 @@ export class Consumers {
     const existing = this.consumers.get(queue);
     if (existing) return existing;
     const handlers = new Map<string, AnyHandler>();
+    const active = new Map<string, { job: Job; token: string }>();
     const worker = new Worker(
       queue,
-      (job: Job) =>
-        processEventJob(
+      (job: Job, token?: string) => {
+        const id = job.id ?? '';
+        if (token) active.set(id, { job, token });
+        return processEventJob(
           {
             group,
             instanceId: this.instanceId,
@@ -103,7 +108,8 @@ export class Consumers {
                 .then(() => undefined),
           },
           job,
-        ),
+        ).finally(() => active.delete(id));
+      },
       workerOptions(this.prefix, this.redis, {
         concurrency,
         lockDurationMs: this.lockDurationMs,
@@ -111,7 +117,7 @@ export class Consumers {
       }),
     );
     worker.on('error', logRedisError(this.logger, { queue }));
-    const consumer = { worker, handlers };
+    const consumer = { worker, handlers, active };
     this.consumers.set(queue, consumer);
     return consumer;
   }
@@ -120,23 +126,45 @@ export class Consumers {
     return [...this.consumers.values()].map((c) => c.worker);
   }
 
-  /** Stops taking jobs and waits for in-flight ones; after `graceMs` gives them back (stalled). */
+  /**
+   * Stops taking jobs and waits up to `graceMs` for in-flight ones; then gives the unfinished
+   * ones back (moved to wait, lock released) so another consumer takes them at once instead of
+   * after the lock expires. A handler still running here may then finish too: at-least-once.
+   */
   async close(graceMs: number): Promise<void> {
-    const workers = this.workers();
+    const consumers = [...this.consumers.values()];
     this.consumers.clear();
-    await closeWorkers(workers, graceMs);
+    const unfinished = () => consumers.flatMap((c) => [...c.active.values()]);
+    await closeWorkers(
+      consumers.map((c) => c.worker),
+      graceMs,
+      () => unfinished().length,
+      async () => {
+        const jobs = unfinished();
+        await Promise.all(jobs.map(({ job, token }) => job.moveToWait(token).catch(() => 0)));
+        if (jobs.length > 0) this.logger.warn({ jobs: jobs.length }, 'gave unfinished events back');
+      },
+    );
   }
 }
 
-export async function closeWorkers(workers: Worker[], graceMs: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const graceful = Promise.all(workers.map((w) => w.close()));
-  const expired = new Promise<'expired'>((resolve) => {
-    timer = setTimeout(() => resolve('expired'), graceMs);
-  });
-  const outcome = await Promise.race([graceful, expired]);
-  clearTimeout(timer);
-  // Forced close leaves in-flight jobs locked until their lock expires; another consumer's
-  // stalled check then moves them back to wait. Nothing is lost, it is only delayed.
-  if (outcome === 'expired') await Promise.all(workers.map((w) => w.close(true)));
+/**
+ * Closes workers: stop fetching, let in-flight jobs finish for up to `graceMs`, then give the
+ * rest back (when the caller can) and close without waiting for them. Without a give-back
+ * (commands), unfinished jobs stay locked until the lock expires; another worker's stalled check
+ * then moves them back. Nothing is lost, it is only delayed.
+ */
+export async function closeWorkers(
+  workers: Worker[],
+  graceMs: number,
+  inFlight: () => number,
+  giveBack: () => Promise<void> = async () => undefined,
+): Promise<void> {
+  await Promise.all(workers.map((w) => w.pause(true)));
+  const deadline = Date.now() + graceMs;
+  while (inFlight() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+  const stuck = inFlight() > 0;
+  // Closed first, so that the give-back cannot be fetched again by these very workers.
+  await Promise.all(workers.map((w) => w.close(stuck)));
+  if (stuck) await giveBack();
 }

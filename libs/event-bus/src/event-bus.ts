@@ -32,7 +32,7 @@ export interface EventBusOptions {
    * Lua scripts). 0 (default) batches only calls made in the same event-loop turn; -1 never.
    */
   lingerMs?: number;
-  /** How long close() lets in-flight handlers finish before giving their jobs back. Default 10 s. */
+  /** How long close() lets in-flight handlers finish before giving their jobs back. Default 5 s (under the service's SHUTDOWN_TIMEOUT_MS). */
   closeGraceMs?: number;
   logger?: Logger;
   metrics?: Registry;
@@ -51,7 +51,7 @@ export function createEventBus(options: EventBusOptions): EventBus {
   const metrics = busMetrics(options.metrics);
   const keys = registryKeys(options.prefix);
   const lockDurationMs = options.lockDurationMs ?? DEFAULT_LOCK_DURATION_MS;
-  const closeGraceMs = options.closeGraceMs ?? 10_000;
+  const closeGraceMs = options.closeGraceMs ?? 5_000;
   const clientName = `${options.prefix}:${instanceId}`;
 
   const redis = createRedisClient(options.redisUrl, 'publisher', clientName);

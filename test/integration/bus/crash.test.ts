@@ -63,6 +63,23 @@ describe('event bus: consumer processes', () => {
     expect(lines.every(([, , attempt]) => Number(attempt) >= 2)).toBe(true);
   });
 
+  it('gives back on SIGTERM what it cannot finish within the grace period', async () => {
+    const stuck = consumer('stuck', 'hang', {
+      BUS_GROUP: 'handover',
+      BUS_LOCK_MS: '60000',
+      BUS_CLOSE_GRACE_MS: '300',
+    });
+    await stuck.waitForLine(/^ready$/);
+    const publisher = pool.open({ source: 'api' });
+    const event = await publisher.publish('config.changed', configChange(5));
+    await stuck.waitForLine(new RegExp(`^started ${event.eventId}`));
+    stuck.process.kill('SIGTERM');
+    expect(await stuck.exited).toBe(0);
+    // With a 60 s lock, only the give-back lets another consumer have it now.
+    const heir = consumer('heir', 'record', { BUS_GROUP: 'handover', BUS_LOCK_MS: '60000' });
+    await heir.waitForLine(new RegExp(`^handled heir ${event.eventId}`), 15_000);
+  });
+
   it('finishes in-flight events on SIGTERM before exiting', async () => {
     await redis.del(`${pool.prefix}:test:handled`);
     const graceful = consumer('graceful', 'slow', { BUS_SLOW_MS: '700', BUS_GROUP: 'polite' });

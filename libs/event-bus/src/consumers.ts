@@ -134,15 +134,31 @@ export class Consumers {
   async close(graceMs: number): Promise<void> {
     const consumers = [...this.consumers.values()];
     this.consumers.clear();
-    const unfinished = () => consumers.flatMap((c) => [...c.active.values()]);
+    const unfinished = () =>
+      consumers.flatMap((c) => [...c.active.values()].map((a) => ({ ...a, queue: c.worker.name })));
     await closeWorkers(
       consumers.map((c) => c.worker),
       graceMs,
       () => unfinished().length,
       async () => {
         const jobs = unfinished();
-        await Promise.all(jobs.map(({ job, token }) => job.moveToWait(token).catch(() => 0)));
-        if (jobs.length > 0) this.logger.warn({ jobs: jobs.length }, 'gave unfinished events back');
+        // Through the publisher's queue objects: the workers' own are closed by now.
+        const results = await Promise.all(
+          jobs.map(({ job, token, queue }) =>
+            this.queueFor(queue)
+              .getJob(job.id ?? '')
+              .then((fresh) => fresh?.moveToWait(token))
+              .then(
+                () => true,
+                (err: unknown) => {
+                  this.logger.warn({ err, jobId: job.id, queue }, 'could not give an event back');
+                  return false;
+                },
+              ),
+          ),
+        );
+        const given = results.filter(Boolean).length;
+        this.logger.warn({ given, of: jobs.length }, 'gave unfinished events back on shutdown');
       },
     );
   }

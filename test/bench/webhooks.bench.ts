@@ -44,6 +44,7 @@ async function main() {
       backend: r.backend,
       via: r.via,
       'deliveries/s': r.deliveriesPerSec,
+      'received/s': r.receivedPerSec,
       delivered: r.delivered,
       [`p50 ms @${r.latencyRate}/s`]: r.p50Ms,
       [`p99 ms @${r.latencyRate}/s`]: r.p99Ms,

@@ -10,7 +10,7 @@ import {
   Post,
   Query,
 } from '@nestjs/common';
-import { Tenant, TenantRoute, type TenantScope } from '@ccx/control-plane';
+import { NoTransaction, Tenant, TenantRoute, type TenantScope } from '@ccx/control-plane';
 import { WebhookManagement } from '@ccx/webhooks';
 
 /** Webhook subscriptions of the caller's tenant. */
@@ -71,8 +71,10 @@ export class WebhooksController {
     return this.webhooks.setEnabled(scope, id, false);
   }
 
+  /** Waits on the partner's endpoint: no transaction held meanwhile (PGlite runs one at a time). */
   @Post(':id/ping')
   @HttpCode(200)
+  @NoTransaction()
   @TenantRoute('webhooks:manage')
   ping(@Tenant() scope: TenantScope, @Param('id') id: string) {
     return this.webhooks.ping(scope, id);

@@ -116,8 +116,8 @@ export const webhooksOpenApi: OpenApiContribution = (registry) => {
       access: manage,
       operationId: 'pingWebhook',
       summary: 'Send a signed `webhook.ping` now and report the answer (not logged)',
+      description: 'Idempotency-Key is not honoured: a ping changes nothing.',
       params: idParams,
-      idempotent: true,
       response: {
         status: 200,
         description: 'What the endpoint answered',

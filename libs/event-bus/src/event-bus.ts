@@ -28,8 +28,9 @@ export interface EventBusOptions {
   /** How long a publish may wait for Redis (e.g. during a restart) before failing. Default 10 s. */
   publishTimeoutMs?: number;
   /**
-   * publish() calls made within this many ms are sent as one batch (fewer Redis round trips and
-   * Lua scripts). 0 (default) batches only calls made in the same event-loop turn; -1 never.
+   * publish() calls are batched naturally: those made in one event-loop turn, or while a previous
+   * send is in flight, leave together. lingerMs adds a fixed wait first (default 0); -1 disables
+   * coalescing (one send per call; much slower under load).
    */
   lingerMs?: number;
   /** How long close() lets in-flight handlers finish before giving their jobs back. Default 5 s (under the service's SHUTDOWN_TIMEOUT_MS). */

@@ -31,8 +31,9 @@ export interface PublisherOptions {
   source: string;
   publishTimeoutMs: number;
   /**
-   * publish() calls made within this window are sent together (one job per group and stream
-   * for all of them). 0 coalesces only calls made in the same event-loop turn; -1 disables it.
+   * Extra wait before a coalesced send leaves (publish() calls made meanwhile go with it).
+   * 0: only the current event-loop turn, plus whatever queues up while a send is in flight;
+   * -1: no coalescing at all (one send per publish() call).
    */
   lingerMs: number;
 }
@@ -103,6 +104,8 @@ export class Publisher {
   private lingering: Waiter[] = [];
   private lingeringCount = 0;
   private flushTimer: NodeJS.Timeout | NodeJS.Immediate | undefined;
+  /** Coalesced sends in flight. */
+  private sending = 0;
 
   constructor(
     private readonly redis: Redis,
@@ -125,18 +128,27 @@ export class Publisher {
     return events;
   }
 
+  /**
+   * Natural batching: a publish goes out at once (end of the current event-loop turn, or after
+   * `lingerMs`) unless a previous send is still in flight; then it waits for that send and
+   * leaves with everything that queued up meanwhile. No delay when idle, bigger batches under
+   * load. A full batch goes out without waiting.
+   */
   private linger(events: AnyEvent[]): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       this.lingering.push({ events, resolve, reject });
       this.lingeringCount += events.length;
       if (this.lingeringCount >= MAX_EVENTS_PER_JOB) this.flush();
-      else if (!this.flushTimer) {
-        this.flushTimer =
-          this.options.lingerMs === 0
-            ? setImmediate(() => this.flush())
-            : setTimeout(() => this.flush(), this.options.lingerMs);
-      }
+      else if (this.sending === 0) this.scheduleFlush();
     });
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushTimer) return;
+    this.flushTimer =
+      this.options.lingerMs > 0
+        ? setTimeout(() => this.flush(), this.options.lingerMs)
+        : setImmediate(() => this.flush());
   }
 
   private flush(): void {
@@ -149,10 +161,16 @@ export class Publisher {
     this.lingering = [];
     this.lingeringCount = 0;
     if (waiters.length === 0) return;
-    this.deliver(waiters.flatMap((w) => w.events)).then(
-      () => waiters.forEach((w) => w.resolve()),
-      (err: unknown) => waiters.forEach((w) => w.reject(err)),
-    );
+    this.sending++;
+    this.deliver(waiters.flatMap((w) => w.events))
+      .then(
+        () => waiters.forEach((w) => w.resolve()),
+        (err: unknown) => waiters.forEach((w) => w.reject(err)),
+      )
+      .finally(() => {
+        this.sending--;
+        if (this.sending === 0 && this.lingering.length > 0) this.scheduleFlush();
+      });
   }
 
   private async deliver(events: AnyEvent[]): Promise<void> {

@@ -33,7 +33,7 @@ function parseArgs(argv: string[]): Args {
     rate: num('--rate', 2_000),
     seconds: num('--seconds', 5),
     linger: linger === undefined ? undefined : Number(linger),
-    concurrency: num('--concurrency', 64),
+    concurrency: num('--concurrency', 16),
   };
 }
 

@@ -28,6 +28,11 @@ describe('eventJobOptions', () => {
       removeOnFail: false,
     });
     expect(opts.removeOnComplete).toEqual({ age: 3_600, count: 10_000 });
+    // A batch counts for its events: the completed set stays about 10,000 events long.
+    expect(eventJobOptions('b-1', { attempts: 5, backoffMs: 200 }, 200).removeOnComplete).toEqual({
+      age: 3_600,
+      count: 50,
+    });
   });
 });
 

@@ -19,9 +19,11 @@ export const BACKOFF_JITTER = 0.5;
 
 /**
  * Completed event jobs are kept (so a re-published eventId is recognised as a duplicate) for at
- * most an hour and at most this many per queue: that is the bus-level dedup window.
+ * most an hour and for about the last `events` events of each queue: the bus-level dedup
+ * window. A batch job counts for its events (a queue keeps 10,000 single-event jobs, or 50
+ * jobs of 200), which bounds memory at a few MB per queue whatever the batch sizes.
  */
-export const COMPLETED_RETENTION = { age: 3_600, count: 10_000 };
+export const COMPLETED_RETENTION = { ageSeconds: 3_600, events: 10_000 };
 
 /** Completed command jobs are of no use once replied; failed ones are kept a day for inspection. */
 export const COMMAND_FAILED_RETENTION = { age: 86_400, count: 1_000 };
@@ -48,15 +50,18 @@ export function backoffDelay(policy: RetryPolicy, attemptsMade: number, random =
 }
 
 /**
- * Options of an event job. An event split off a batch gets a job with these options too, and
- * carries the attempts it already spent in its data (the processor counts them).
+ * Options of a job of `eventCount` events. An event split off a batch gets a job with these
+ * options too, and carries the attempts it already spent in its data (the processor counts them).
  */
-export function eventJobOptions(jobId: string, policy: RetryPolicy): JobsOptions {
+export function eventJobOptions(jobId: string, policy: RetryPolicy, eventCount = 1): JobsOptions {
   return {
     jobId,
     attempts: policy.attempts,
     backoff: { type: 'exponential', delay: policy.backoffMs, jitter: BACKOFF_JITTER },
-    removeOnComplete: COMPLETED_RETENTION,
+    removeOnComplete: {
+      age: COMPLETED_RETENTION.ageSeconds,
+      count: Math.max(1, Math.floor(COMPLETED_RETENTION.events / Math.max(1, eventCount))),
+    },
     // Failed jobs are the dead letters: never removed automatically.
     removeOnFail: false,
   };

@@ -82,7 +82,12 @@ export function planJobs(events: readonly AnyEvent[], snapshot: RegistrySnapshot
       const chunk = list.slice(i, i + MAX_EVENTS_PER_JOB);
       const id = eventJobId(chunk);
       const name = chunk.length === 1 ? (chunk[0]?.name ?? 'batch') : 'batch';
-      jobs.push({ queue, name, data: { events: chunk }, opts: eventJobOptions(id, policy) });
+      jobs.push({
+        queue,
+        name,
+        data: { events: chunk },
+        opts: eventJobOptions(id, policy, chunk.length),
+      });
     }
   }
   return jobs;

@@ -2,12 +2,7 @@ import 'reflect-metadata';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import {
-  createServiceContext,
-  NestPinoLogger,
-  startHttpService,
-  type ServiceContext,
-} from '@ccx/service-kit';
+import { createServiceContext, NestPinoLogger, type ServiceContext } from '@ccx/service-kit';
 import { ApiAppModule } from './app.module';
 import type { ApiConfig } from './config';
 
@@ -20,7 +15,7 @@ export function configureApiApp(nest: INestApplication): void {
 
 /**
  * The API as a Nest application, not yet listening: tests call `app.listen(0, '127.0.0.1')`
- * and talk to it over a real socket; `startApi` is what main.ts runs.
+ * and talk to it over a real socket; main.ts runs the same module through `runService`.
  */
 export async function createApiApp(
   config: ApiConfig,
@@ -32,18 +27,4 @@ export async function createApiApp(
   });
   configureApiApp(app);
   return app;
-}
-
-/** Starts the API on API_HTTP_HOST:API_HTTP_PORT with graceful shutdown. */
-export function startApi(config: ApiConfig, ctx: ServiceContext): Promise<INestApplication> {
-  return startHttpService(
-    ctx,
-    ApiAppModule.forRoot(ctx, config),
-    {
-      port: config.API_HTTP_PORT,
-      host: config.API_HTTP_HOST,
-      shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
-    },
-    configureApiApp,
-  );
 }

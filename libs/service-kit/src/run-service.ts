@@ -1,4 +1,4 @@
-import type { DynamicModule } from '@nestjs/common';
+import type { DynamicModule, INestApplication } from '@nestjs/common';
 import { ConfigError, describeConfig, type CommonConfig } from '@ccx/config';
 import { createServiceContext, startHttpService, type ServiceContext } from './bootstrap';
 
@@ -7,6 +7,8 @@ export interface ServiceSpec<C extends CommonConfig> {
   loadConfig: () => Readonly<C>;
   http: (config: C) => { port: number; host: string };
   module: (ctx: ServiceContext, config: C) => DynamicModule;
+  /** Adapter settings applied before listening (body parsers, headers). */
+  configure?: (app: INestApplication) => void;
 }
 
 /** The whole main() of a service: validated config, logger, Nest app, graceful shutdown. */
@@ -24,11 +26,16 @@ export function runService<C extends CommonConfig>(spec: ServiceSpec<C>): void {
   const ctx = createServiceContext(spec.name, config.LOG_LEVEL, config.INSTANCE_ID);
   ctx.logger.info({ config: describeConfig(config) }, 'configuration loaded');
   const { port, host } = spec.http(config);
-  startHttpService(ctx, spec.module(ctx, config), {
-    port,
-    host,
-    shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
-  }).catch((err: unknown) => {
+  startHttpService(
+    ctx,
+    spec.module(ctx, config),
+    {
+      port,
+      host,
+      shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+    },
+    spec.configure,
+  ).catch((err: unknown) => {
     ctx.logger.fatal({ err }, `${spec.name} failed to start`);
     process.exit(1);
   });

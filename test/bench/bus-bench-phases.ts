@@ -1,24 +1,31 @@
 // The measuring phases of `npm run bench -- bus` (see bus.bench.ts).
-import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { Redis } from 'ioredis';
 import { createEventBus, type EventBus, type PublishRequest } from '@ccx/event-bus';
 import { createLogger } from '@ccx/observability';
 import { uniquePrefix } from '../support/redis';
+import {
+  childProcessConsumers,
+  inProcessConsumers,
+  type GroupConsumers,
+} from './bus-bench-consumers';
 
 export const GROUPS = ['bench-a', 'bench-b', 'bench-c'] as const;
 
 export interface PhaseOptions {
   redisUrl: string;
-  /** Jobs handled at once per group (worker concurrency). */
+  /** Jobs handled at once per group and process (worker concurrency). */
   concurrency: number;
   lingerMs: number | undefined;
+  /** Consumers in the bench process instead of one child process per group. */
+  inProcess: boolean;
   progress(message: string): void;
 }
 
-/** CPU used by this process and by Redis during a phase, in % of one core. */
+/** CPU used during a phase, in % of one core. */
 export interface CpuFigures {
-  benchCpuPct: number;
+  publisherCpuPct: number;
+  consumersCpuPct: number;
   redisCpuPct: number;
 }
 
@@ -41,6 +48,7 @@ export interface LatencyFigures extends CpuFigures {
 }
 
 const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function percentile(sorted: Float64Array, p: number): number {
   if (sorted.length === 0) return NaN;
@@ -53,11 +61,15 @@ async function redisCpuSeconds(redis: Redis): Promise<number> {
   return read('used_cpu_sys') + read('used_cpu_user');
 }
 
-/** A bus with three subscribed groups on a fresh prefix; removes its keys when done. */
+interface Run {
+  bus: EventBus;
+  consumers: GroupConsumers;
+}
+
+/** A publishing bus and three consumer groups on a fresh prefix; removes its keys when done. */
 async function withGroups<T>(
   options: PhaseOptions,
-  onHandled: (eventId: string) => void,
-  run: (bus: EventBus) => Promise<T>,
+  run: (r: Run) => Promise<T>,
 ): Promise<T & CpuFigures> {
   const prefix = uniquePrefix('bench');
   const admin = new Redis(options.redisUrl);
@@ -68,25 +80,27 @@ async function withGroups<T>(
     lingerMs: options.lingerMs,
     logger: createLogger('bench', 'warn'),
   });
+  const consumers = options.inProcess
+    ? await inProcessConsumers(bus, GROUPS, options.concurrency)
+    : await childProcessConsumers(options.redisUrl, prefix, GROUPS, options.concurrency);
   try {
-    for (const group of GROUPS) {
-      await bus.subscribe(group, ['call.ringing'], async (event) => onHandled(event.eventId), {
-        concurrency: options.concurrency,
-      });
-    }
+    await consumers.reset();
     const cpu0 = process.cpuUsage();
     const redis0 = await redisCpuSeconds(admin);
     const t0 = performance.now();
-    const result = await run(bus);
+    const result = await run({ bus, consumers });
     const wall = (performance.now() - t0) / 1000;
     const cpu = process.cpuUsage(cpu0);
     const redisCpu = (await redisCpuSeconds(admin)) - redis0;
+    const consumerMs = (await consumers.stats()).reduce((sum, s) => sum + s.cpuMs, 0);
     return {
       ...result,
-      benchCpuPct: Math.round(((cpu.user + cpu.system) / 1e6 / wall) * 100),
+      publisherCpuPct: Math.round(((cpu.user + cpu.system) / 1e6 / wall) * 100),
+      consumersCpuPct: Math.round((consumerMs / 1000 / wall) * 100),
       redisCpuPct: Math.round((redisCpu / wall) * 100),
     };
   } finally {
+    await consumers.close();
     await bus.close();
     let cursor = '0';
     do {
@@ -98,42 +112,34 @@ async function withGroups<T>(
   }
 }
 
-const ringing = (i: number, eventId?: string): PublishRequest => ({
+/** The send time rides in correlationId (absolute, sub-millisecond), so any process can measure. */
+const ringing = (i: number, stamp = false): PublishRequest => ({
   name: 'call.ringing',
   tenantId: 'bench',
   callId: `call-${i >> 4}`,
   seq: i & 15,
   data: { earlyMedia: false },
-  ...(eventId ? { eventId } : {}),
+  ...(stamp ? { correlationId: String(performance.timeOrigin + performance.now()) } : {}),
 });
 
-/** Publishes `events` with publishMany (`inflight` batches of `batch` at once) as fast as it goes. */
+const minHandled = async (consumers: GroupConsumers) =>
+  Math.min(...(await consumers.stats()).map((s) => s.handled));
+
+/** Publishes `events` with publishMany (`inflight` calls of `batch` at once) as fast as it goes. */
 export async function measureThroughput(
   options: PhaseOptions,
   events: number,
   batch: number,
   inflight: number,
 ): Promise<ThroughputFigures> {
-  const counts = new Map<string, number>();
-  let handledByAll = 0;
-  let published = 0;
-  let publishedAt = 0;
-  let done: () => void = () => undefined;
-  const finished = new Promise<void>((resolve) => (done = resolve));
-  const onHandled = (id: string) => {
-    const n = (counts.get(id) ?? 0) + 1;
-    if (n < GROUPS.length) counts.set(id, n);
-    else {
-      counts.delete(id);
-      if (++handledByAll === events) done();
-    }
-  };
-  return withGroups(options, onHandled, async (bus) => {
+  return withGroups(options, async ({ bus, consumers }) => {
+    let published = 0;
+    let handled = 0;
     const started = performance.now();
     const timer = setInterval(
       () =>
         options.progress(
-          `  throughput: ${published} published, ${handledByAll} handled by all 3 groups`,
+          `  throughput: ${published} published, ${handled} handled by all 3 groups`,
         ),
       1_000,
     );
@@ -146,8 +152,8 @@ export async function measureThroughput(
       }
     };
     await Promise.all(Array.from({ length: inflight }, lane));
-    publishedAt = performance.now();
-    await finished;
+    const publishedAt = performance.now();
+    while ((handled = await minHandled(consumers)) < events) await sleep(10);
     clearInterval(timer);
     const seconds = (performance.now() - started) / 1000;
     return {
@@ -160,48 +166,39 @@ export async function measureThroughput(
   });
 }
 
-/** Publishes single events with publish() paced at `rate`/s; latency = publish call -> handled, per group. */
+/** Single publish() calls paced at `rate`/s; latency = publish call -> handled, per group. */
 export async function measureLatency(
   options: PhaseOptions,
   rate: number,
   seconds: number,
 ): Promise<LatencyFigures> {
-  const total = Math.round(rate * seconds);
-  const sentAt = new Map<string, number>();
-  const samples = new Float64Array(total * GROUPS.length);
-  let n = 0;
-  let done: () => void = () => undefined;
-  const finished = new Promise<void>((resolve) => (done = resolve));
-  const onHandled = (id: string) => {
-    const t0 = sentAt.get(id);
-    if (t0 === undefined) return; // warm-up
-    samples[n++] = performance.now() - t0;
-    if (n === samples.length) done();
-  };
-  return withGroups(options, onHandled, async (bus) => {
+  return withGroups(options, async ({ bus, consumers }) => {
+    const total = Math.round(rate * seconds);
     await bus.publish('call.ringing', {
       tenantId: 'bench',
       callId: 'warm-up',
       data: { earlyMedia: false },
     });
+    await sleep(200);
+    await consumers.reset();
+    let handled = 0;
     const timer = setInterval(
-      () => options.progress(`  latency: ${Math.floor(n / GROUPS.length)} of ${total}`),
+      () => options.progress(`  latency: ${handled} of ${total} handled by all 3 groups`),
       1_000,
     );
     const started = performance.now();
     const pending: Promise<unknown>[] = [];
     for (let i = 0; i < total; i++) {
       const wait = started + (i * 1000) / rate - performance.now();
-      if (wait >= 1) await new Promise((r) => setTimeout(r, wait));
-      const eventId = randomUUID();
-      sentAt.set(eventId, performance.now());
-      pending.push(bus.publish('call.ringing', ringing(i, eventId) as never));
+      if (wait >= 1) await sleep(wait);
+      pending.push(bus.publish('call.ringing', ringing(i, true) as never));
     }
     await Promise.all(pending);
     const elapsed = (performance.now() - started) / 1000;
-    await finished;
+    while ((handled = await minHandled(consumers)) < total) await sleep(20);
     clearInterval(timer);
-    const sorted = samples.slice(0, n).sort();
+    const samples = Float64Array.from((await consumers.stats()).flatMap((s) => s.samples));
+    const sorted = samples.sort();
     return {
       rate,
       events: total,

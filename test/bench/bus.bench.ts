@@ -1,12 +1,25 @@
-// `npm run bench -- bus [--json] [--only throughput|latency] [--events N] [--batch B]
-//   [--inflight I] [--rate R] [--seconds S] [--linger MS] [--concurrency C]`
-// Publishes events to three consumer groups (in this process, on the Redis of REDIS_URL) and
-// reports (1) end-to-end events/s, every event handled by all three groups, and (2) the
-// publish -> handled latency percentiles at a paced rate of single publishes.
-import { measureLatency, measureThroughput, GROUPS, type PhaseOptions } from './bus-bench-phases';
+// `npm run bench -- bus [--json] [--mode in-process|process-per-group] [--only throughput|latency]
+//   [--events N] [--batch B] [--inflight I] [--rate R] [--seconds S] [--linger MS] [--concurrency C]`
+// Publishes events to three consumer groups on the Redis of REDIS_URL and reports, for each way of
+// running the consumers (all in the bench process; one child process per group, as services run):
+//   (1) end-to-end events/s: publishMany as fast as it goes, every event handled by all 3 groups;
+//   (2) publish -> handled latency percentiles of single publish() calls paced at --rate (2,000/s).
+// --json prints one object: top-level figures are those of the in-process mode, `modes` has both.
+import {
+  GROUPS,
+  measureLatency,
+  measureThroughput,
+  type LatencyFigures,
+  type PhaseOptions,
+  type ThroughputFigures,
+} from './bus-bench-phases';
+
+const MODES = ['in-process', 'process-per-group'] as const;
+type Mode = (typeof MODES)[number];
 
 interface Args {
   json: boolean;
+  modes: Mode[];
   only: string | undefined;
   events: number;
   batch: number;
@@ -23,9 +36,11 @@ function parseArgs(argv: string[]): Args {
     const v = Number(raw(flag));
     return Number.isFinite(v) && v > 0 ? v : fallback;
   };
+  const mode = raw('--mode');
   const linger = raw('--linger');
   return {
     json: argv.includes('--json'),
+    modes: MODES.filter((m) => mode === undefined || m === mode),
     only: raw('--only'),
     events: num('--events', 60_000),
     batch: num('--batch', 200),
@@ -39,8 +54,8 @@ function parseArgs(argv: string[]): Args {
 
 /**
  * Slot for webhook deliveries/s (libs/webhooks), to be filled in by the lead: return figures
- * (e.g. `{ deliveriesPerSec }`) and they are printed as a third table and included in --json
- * under `webhooks`. Returns null until then.
+ * (e.g. `{ deliveriesPerSec }`) and they are printed as a table of their own and included in
+ * --json under `webhooks`. Returns null until then.
  */
 export async function benchWebhookDeliveries(_context: {
   redisUrl: string;
@@ -50,69 +65,91 @@ export async function benchWebhookDeliveries(_context: {
   return null;
 }
 
+interface ModeFigures {
+  throughput?: ThroughputFigures;
+  latency?: LatencyFigures;
+}
+
+function printTables(args: Args, results: Map<Mode, ModeFigures>) {
+  const column = (pick: (f: ModeFigures) => number | undefined) =>
+    Object.fromEntries([...results].map(([mode, f]) => [mode, pick(f) ?? '-']));
+  if (args.only !== 'latency') {
+    console.log(
+      `\nthroughput: ${args.events} events, publishMany of ${args.batch}, ${args.inflight} calls in flight, 3 groups`,
+    );
+    console.table({
+      'events/s handled by all 3 groups': column((f) => f.throughput?.eventsPerSec),
+      'deliveries/s (event x group)': column((f) => f.throughput?.deliveriesPerSec),
+      'published/s': column((f) => f.throughput?.publishPerSec),
+      'publisher CPU %': column((f) => f.throughput?.publisherCpuPct),
+      'consumers CPU % (child processes)': column((f) => f.throughput?.consumersCpuPct),
+      'redis CPU %': column((f) => f.throughput?.redisCpuPct),
+    });
+  }
+  if (args.only !== 'throughput') {
+    console.log(
+      `\nlatency publish -> handled: single publish() calls paced at ${args.rate}/s for ${args.seconds} s`,
+    );
+    console.table({
+      'achieved events/s': column((f) => f.latency?.achievedRate),
+      'p50 ms': column((f) => f.latency?.p50Ms),
+      'p90 ms': column((f) => f.latency?.p90Ms),
+      'p99 ms': column((f) => f.latency?.p99Ms),
+      'max ms': column((f) => f.latency?.maxMs),
+      'publisher CPU %': column((f) => f.latency?.publisherCpuPct),
+      'consumers CPU % (child processes)': column((f) => f.latency?.consumersCpuPct),
+      'redis CPU %': column((f) => f.latency?.redisCpuPct),
+    });
+  }
+}
+
 async function main() {
   const args = parseArgs(process.argv.slice(2));
   const progress = (message: string) =>
     args.json ? process.stderr.write(`${message}\n`) : console.log(message);
-  const options: PhaseOptions = {
-    redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-    concurrency: args.concurrency,
-    lingerMs: args.linger,
-    progress,
-  };
-  progress(`bus bench: ${GROUPS.length} consumer groups, Redis ${options.redisUrl}`);
-  const tp =
-    args.only === 'latency'
-      ? undefined
-      : await measureThroughput(options, args.events, args.batch, args.inflight);
-  const lat =
-    args.only === 'throughput' ? undefined : await measureLatency(options, args.rate, args.seconds);
+  const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+  progress(`bus bench: ${GROUPS.length} consumer groups, Redis ${redisUrl}`);
+  const results = new Map<Mode, ModeFigures>();
+  for (const mode of args.modes) {
+    const options: PhaseOptions = {
+      redisUrl,
+      concurrency: args.concurrency,
+      lingerMs: args.linger,
+      inProcess: mode === 'in-process',
+      progress,
+    };
+    progress(`mode ${mode}`);
+    const figures: ModeFigures = {};
+    if (args.only !== 'latency')
+      figures.throughput = await measureThroughput(options, args.events, args.batch, args.inflight);
+    if (args.only !== 'throughput')
+      figures.latency = await measureLatency(options, args.rate, args.seconds);
+    results.set(mode, figures);
+  }
   const webhooks = args.only
     ? null
-    : await benchWebhookDeliveries({ redisUrl: options.redisUrl, json: args.json, progress });
+    : await benchWebhookDeliveries({ redisUrl, json: args.json, progress });
 
   if (args.json) {
+    const main = results.get('in-process') ?? [...results.values()][0] ?? {};
     console.log(
       JSON.stringify({
-        ...(tp && {
-          eventsPerSec: tp.eventsPerSec,
-          deliveriesPerSec: tp.deliveriesPerSec,
-          publishPerSec: tp.publishPerSec,
-          throughput: tp,
+        ...(main.throughput && {
+          eventsPerSec: main.throughput.eventsPerSec,
+          deliveriesPerSec: main.throughput.deliveriesPerSec,
         }),
-        ...(lat && { rate: lat.rate, p50Ms: lat.p50Ms, p99Ms: lat.p99Ms, latency: lat }),
+        ...(main.latency && {
+          rate: main.latency.rate,
+          p50Ms: main.latency.p50Ms,
+          p99Ms: main.latency.p99Ms,
+        }),
+        modes: Object.fromEntries(results),
         ...(webhooks && { webhooks }),
       }),
     );
     return;
   }
-  if (tp) {
-    console.log(
-      `\nthroughput: ${tp.events} events with publishMany (${args.batch} per call, ${args.inflight} calls in flight)`,
-    );
-    console.table({
-      'events/s handled by all 3 groups': tp.eventsPerSec,
-      'deliveries/s (event x group)': tp.deliveriesPerSec,
-      'published/s': tp.publishPerSec,
-      seconds: tp.seconds,
-      'bench process CPU %': tp.benchCpuPct,
-      'redis CPU %': tp.redisCpuPct,
-    });
-  }
-  if (lat) {
-    console.log(
-      `\nlatency publish -> handled, single publish() calls paced at ${lat.rate}/s for ${args.seconds} s`,
-    );
-    console.table({
-      'achieved events/s': lat.achievedRate,
-      'p50 ms': lat.p50Ms,
-      'p90 ms': lat.p90Ms,
-      'p99 ms': lat.p99Ms,
-      'max ms': lat.maxMs,
-      'bench process CPU %': lat.benchCpuPct,
-      'redis CPU %': lat.redisCpuPct,
-    });
-  }
+  printTables(args, results);
   if (webhooks) {
     console.log('\nwebhooks');
     console.table(webhooks);

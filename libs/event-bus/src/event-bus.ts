@@ -10,7 +10,7 @@ import { Consumers } from './consumers';
 import { listDeadLetters, replayDeadLetter } from './dead-letters';
 import { BusClosedError } from './errors';
 import { GroupRegistry } from './group-registry';
-import { DEFAULT_LOCK_DURATION_MS } from './job-options';
+import { DEFAULT_LINGER_MS, DEFAULT_LOCK_DURATION_MS } from './job-options';
 import { registryKeys } from './keys';
 import { busMetrics } from './metrics';
 import { Publisher } from './publisher';
@@ -29,8 +29,9 @@ export interface EventBusOptions {
   publishTimeoutMs?: number;
   /**
    * publish() calls are batched naturally: those made in one event-loop turn, or while a previous
-   * send is in flight, leave together. lingerMs adds a fixed wait first (default 0); -1 disables
-   * coalescing (one send per call; much slower under load).
+   * send is in flight, leave together, and consecutive sends are at least lingerMs apart
+   * (default 1; a publish after a quiet millisecond leaves at once). -1 disables coalescing (one
+   * send per call; much slower under load).
    */
   lingerMs?: number;
   /** How long close() lets in-flight handlers finish before giving their jobs back. Default 5 s (under the service's SHUTDOWN_TIMEOUT_MS). */
@@ -70,7 +71,7 @@ export function createEventBus(options: EventBusOptions): EventBus {
       prefix: options.prefix,
       source: options.source,
       publishTimeoutMs: options.publishTimeoutMs ?? 10_000,
-      lingerMs: options.lingerMs ?? 0,
+      lingerMs: options.lingerMs ?? DEFAULT_LINGER_MS,
     },
     metrics,
     logger,

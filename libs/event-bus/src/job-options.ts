@@ -32,6 +32,8 @@ export const COMMAND_FAILED_RETENTION = { age: 86_400, count: 1_000 };
 export const EVENTS_STREAM_MAX_LEN = 100;
 
 export const DEFAULT_CONCURRENCY = 16;
+/** Minimum spacing of coalesced publish() sends (see EventBusOptions.lingerMs). */
+export const DEFAULT_LINGER_MS = 1;
 export const DEFAULT_LOCK_DURATION_MS = 30_000;
 
 /** Events per job at most (publishMany and coalesced publishes are cut into jobs of this size). */

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import type { Redis } from 'ioredis';
 import { Queue, type JobsOptions } from 'bullmq';
 import {
@@ -31,9 +32,9 @@ export interface PublisherOptions {
   source: string;
   publishTimeoutMs: number;
   /**
-   * Extra wait before a coalesced send leaves (publish() calls made meanwhile go with it).
-   * 0: only the current event-loop turn, plus whatever queues up while a send is in flight;
-   * -1: no coalescing at all (one send per publish() call).
+   * Minimum spacing of coalesced sends: a publish() within this many ms of the previous send
+   * waits for the rest of the window (publish() calls made meanwhile go with it). -1: no
+   * coalescing at all (one send per publish() call).
    */
   lingerMs: number;
 }
@@ -111,6 +112,7 @@ export class Publisher {
   private flushTimer: NodeJS.Timeout | NodeJS.Immediate | undefined;
   /** Coalesced sends in flight. */
   private sending = 0;
+  private lastSendAt = 0;
 
   constructor(
     private readonly redis: Redis,
@@ -134,10 +136,10 @@ export class Publisher {
   }
 
   /**
-   * Natural batching: a publish goes out at once (end of the current event-loop turn, or after
-   * `lingerMs`) unless a previous send is still in flight; then it waits for that send and
-   * leaves with everything that queued up meanwhile. No delay when idle, bigger batches under
-   * load. A full batch goes out without waiting.
+   * Natural batching: a publish goes out at the end of the current event-loop turn, unless a
+   * previous send is still in flight or left less than `lingerMs` ago; then it waits for that
+   * and leaves with everything that queued up meanwhile. No delay when idle, bigger batches
+   * under load. A full batch goes out without waiting.
    */
   private linger(events: AnyEvent[]): Promise<void> {
     return new Promise<void>((resolve, reject) => {
@@ -150,10 +152,9 @@ export class Publisher {
 
   private scheduleFlush(): void {
     if (this.flushTimer) return;
+    const wait = this.lastSendAt + this.options.lingerMs - performance.now();
     this.flushTimer =
-      this.options.lingerMs > 0
-        ? setTimeout(() => this.flush(), this.options.lingerMs)
-        : setImmediate(() => this.flush());
+      wait > 0 ? setTimeout(() => this.flush(), wait) : setImmediate(() => this.flush());
   }
 
   private flush(): void {
@@ -167,6 +168,7 @@ export class Publisher {
     this.lingeringCount = 0;
     if (waiters.length === 0) return;
     this.sending++;
+    this.lastSendAt = performance.now();
     this.deliver(waiters.flatMap((w) => w.events))
       .then(
         () => waiters.forEach((w) => w.resolve()),

@@ -46,8 +46,6 @@ const replyEnvelope = z.discriminatedUnion('ok', [
 type ReplyEnvelope = z.infer<typeof replyEnvelope>;
 
 interface Pending {
-  command: CommandName;
-  target: string | undefined;
   resolve(reply: ReplyEnvelope): void;
   reject(err: Error): void;
 }
@@ -105,7 +103,7 @@ export class Commands {
     const queue = this.publisher.queue(commandQueueName(name, target));
     let timer: NodeJS.Timeout | undefined;
     const replied = new Promise<ReplyEnvelope>((resolve, reject) => {
-      this.pending.set(requestId, { command: name, target, resolve, reject });
+      this.pending.set(requestId, { resolve, reject });
       timer = setTimeout(() => {
         this.pending.delete(requestId);
         // Best effort: drop the request if no worker took it yet (its deadline guards the rest).

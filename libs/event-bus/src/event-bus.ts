@@ -89,7 +89,13 @@ export function createEventBus(options: EventBusOptions): EventBus {
   const replyChannel = keys.replyChannel(instanceId);
   let subscribed: Promise<void> | undefined;
   const ensureSubscribed = () => {
-    subscribed ??= subscriber.subscribe(keys.channel, replyChannel).then(() => undefined);
+    subscribed ??= subscriber.subscribe(keys.channel, replyChannel).then(
+      () => undefined,
+      (err: unknown) => {
+        subscribed = undefined; // try again on the next call
+        throw err;
+      },
+    );
     return subscribed;
   };
   const commands = new Commands(

@@ -13,6 +13,7 @@ import {
   type PhaseOptions,
   type ThroughputFigures,
 } from './bus-bench-phases';
+import { benchWebhookDeliveries } from './webhook-delivery';
 
 const MODES = ['in-process', 'process-per-group'] as const;
 type Mode = (typeof MODES)[number];
@@ -53,16 +54,28 @@ function parseArgs(argv: string[]): Args {
 }
 
 /**
- * Slot for webhook deliveries/s (libs/webhooks), to be filled in by the lead: return figures
- * (e.g. `{ deliveriesPerSec }`) and they are printed as a table of their own and included in
- * --json under `webhooks`. Returns null until then.
+ * Signed webhook deliveries/s through the bus to a local receiver (libs/webhooks), on
+ * PostgreSQL and on the embedded PGlite. See webhook-delivery.ts and `npm run bench -- webhooks`.
  */
-export async function benchWebhookDeliveries(_context: {
-  redisUrl: string;
-  json: boolean;
-  progress(message: string): void;
-}): Promise<Record<string, number> | null> {
-  return null;
+async function benchWebhooks(context: { redisUrl: string; progress(message: string): void }) {
+  const figures: Record<string, Record<string, number | string>> = {};
+  for (const backend of ['postgres', 'pglite'] as const) {
+    context.progress(`webhook deliveries through the bus on ${backend}`);
+    const r = await benchWebhookDeliveries({
+      redisUrl: context.redisUrl,
+      backend,
+      via: 'bus',
+      log: context.progress,
+    });
+    figures[backend] = {
+      'deliveries/s': r.deliveriesPerSec,
+      delivered: r.delivered,
+      [`p50 ms @${r.latencyRate}/s`]: r.p50Ms,
+      [`p99 ms @${r.latencyRate}/s`]: r.p99Ms,
+      verified: r.verified,
+    };
+  }
+  return figures;
 }
 
 interface ModeFigures {
@@ -126,9 +139,7 @@ async function main() {
       figures.latency = await measureLatency(options, args.rate, args.seconds);
     results.set(mode, figures);
   }
-  const webhooks = args.only
-    ? null
-    : await benchWebhookDeliveries({ redisUrl, json: args.json, progress });
+  const webhooks = args.only ? null : await benchWebhooks({ redisUrl, progress });
 
   if (args.json) {
     const main = results.get('in-process') ?? [...results.values()][0] ?? {};
@@ -143,6 +154,10 @@ async function main() {
           p50Ms: main.latency.p50Ms,
           p99Ms: main.latency.p99Ms,
         }),
+        ...(webhooks && {
+          webhookDeliveriesPerSec: webhooks['postgres']?.['deliveries/s'],
+          webhookDeliveriesPerSecPglite: webhooks['pglite']?.['deliveries/s'],
+        }),
         modes: Object.fromEntries(results),
         ...(webhooks && { webhooks }),
       }),
@@ -151,7 +166,7 @@ async function main() {
   }
   printTables(args, results);
   if (webhooks) {
-    console.log('\nwebhooks');
+    console.log('\nwebhook deliveries through the bus (signed, to a local receiver)');
     console.table(webhooks);
   }
 }

@@ -1,4 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Webhook } from 'standardwebhooks';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -174,6 +177,74 @@ describe('npm start', () => {
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/400.*port/);
     expect((await ccx('not-a-key', 'trunks', 'list')).code).toBe(1);
+  });
+
+  it('delivers a signed webhook to a partner who subscribed with ccx', async () => {
+    const received: { headers: Record<string, string>; body: string }[] = [];
+    const receiver = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        received.push({ headers: req.headers as Record<string, string>, body });
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+    try {
+      const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`;
+      const sub = await ccx(
+        demoKey(),
+        '--json',
+        'webhooks',
+        'create',
+        '--set',
+        `url=${url}`,
+        '--set',
+        'eventTypes=["config.changed"]',
+      );
+      expect(sub.stderr).toBe('');
+      const { id, secret } = JSON.parse(sub.stdout) as { id: string; secret: string };
+      expect(secret).toMatch(/^whsec_/);
+
+      const trunk = await ccx(
+        demoKey(),
+        '--json',
+        'trunks',
+        'create',
+        '--set',
+        'name=itsp-hook',
+        '--set',
+        'kind=itsp',
+        '--set',
+        'host=192.0.2.20',
+        '--set',
+        'port=5060',
+        '--set',
+        'transport=udp',
+        '--set',
+        'maxChannels=4',
+        '--set',
+        'codecs=["PCMU"]',
+      );
+      const trunkId = (JSON.parse(trunk.stdout) as { id: string }).id;
+      for (let i = 0; i < 200 && !received.some((r) => r.body.includes(trunkId)); i++)
+        await new Promise((r) => setTimeout(r, 50));
+
+      const hit = received.find((r) => r.body.includes(trunkId));
+      expect(hit).toBeDefined();
+      const verified = new Webhook(secret).verify(hit?.body ?? '', hit?.headers ?? {}) as {
+        type: string;
+        data: { resource: string; action: string };
+      };
+      expect(verified.type).toBe('config.changed');
+      expect(verified.data).toMatchObject({ resource: 'trunk', action: 'created' });
+
+      const log = await ccx(demoKey(), 'webhooks', 'deliveries', id);
+      expect(log.code).toBe(0);
+      expect(log.stdout).toContain('succeeded');
+    } finally {
+      receiver.close();
+    }
   });
 
   it('stops every service on Ctrl-C', async () => {

@@ -1,9 +1,11 @@
 import { Command, CommanderError } from 'commander';
 import { ApiError } from './api-client';
+import { registerBusCommands } from './commands/bus';
 import { registerHealthCommand } from './commands/health';
 import { registerResourceCommands } from './commands/resources';
 import { UsageError } from './commands/target';
 import { registerTenantCommands } from './commands/tenants';
+import { registerWebhookCommands } from './commands/webhooks';
 
 /** Exit codes: 0 ok, 1 the operation failed (API error, unreachable), 2 bad usage. */
 export function buildProgram(): Command {
@@ -16,6 +18,8 @@ export function buildProgram(): Command {
     .showHelpAfterError();
   registerTenantCommands(program);
   registerResourceCommands(program);
+  registerWebhookCommands(program);
+  registerBusCommands(program);
   registerHealthCommand(program);
   return program;
 }

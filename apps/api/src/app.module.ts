@@ -1,7 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ControlPlaneModule, DatabaseModule } from '@ccx/control-plane';
-import { EventBusModule } from '@ccx/event-bus';
-import { ServiceKitModule, type ServiceContext } from '@ccx/service-kit';
+import { serviceFoundation } from '@ccx/event-bus';
+import type { ServiceContext } from '@ccx/service-kit';
 import type { ApiConfig } from './config';
 import { apiFeatures } from './features';
 import { buildApiDocument } from './openapi';
@@ -12,13 +12,7 @@ export class ApiAppModule {
     return {
       module: ApiAppModule,
       imports: [
-        ServiceKitModule.forRoot({ ...ctx, redisUrl: config.REDIS_URL }),
-        EventBusModule.forRoot({
-          redisUrl: config.REDIS_URL,
-          prefix: config.BUS_PREFIX,
-          source: ctx.info.name,
-          instanceId: ctx.info.instanceId,
-        }),
+        ...serviceFoundation(ctx, config),
         DatabaseModule.forRoot({
           url: config.DATABASE_URL,
           poolSize: config.DATABASE_POOL_SIZE,

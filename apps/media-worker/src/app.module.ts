@@ -1,6 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { EventBusModule } from '@ccx/event-bus';
-import { ServiceKitModule, type ServiceContext } from '@ccx/service-kit';
+import { serviceFoundation } from '@ccx/event-bus';
+import type { ServiceContext } from '@ccx/service-kit';
 import type { MediaWorkerConfig } from './config';
 
 @Module({})
@@ -8,15 +8,7 @@ export class MediaWorkerAppModule {
   static forRoot(ctx: ServiceContext, config: MediaWorkerConfig): DynamicModule {
     return {
       module: MediaWorkerAppModule,
-      imports: [
-        ServiceKitModule.forRoot({ ...ctx, redisUrl: config.REDIS_URL }),
-        EventBusModule.forRoot({
-          redisUrl: config.REDIS_URL,
-          prefix: config.BUS_PREFIX,
-          source: ctx.info.name,
-          instanceId: ctx.info.instanceId,
-        }),
-      ],
+      imports: [...serviceFoundation(ctx, config)],
     };
   }
 }

@@ -1,7 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { EventBusModule } from '@ccx/event-bus';
+import { serviceFoundation } from '@ccx/event-bus';
 import { LiveConfigModule } from '@ccx/live-config';
-import { ServiceKitModule, type ServiceContext } from '@ccx/service-kit';
+import type { ServiceContext } from '@ccx/service-kit';
 import type { SbcConfig } from './config';
 
 @Module({})
@@ -10,13 +10,7 @@ export class SbcAppModule {
     return {
       module: SbcAppModule,
       imports: [
-        ServiceKitModule.forRoot({ ...ctx, redisUrl: config.REDIS_URL }),
-        EventBusModule.forRoot({
-          redisUrl: config.REDIS_URL,
-          prefix: config.BUS_PREFIX,
-          source: ctx.info.name,
-          instanceId: ctx.info.instanceId,
-        }),
+        ...serviceFoundation(ctx, config),
         LiveConfigModule.forRoot({
           service: ctx.info.name,
           resources: ['site', 'trunk', 'number-range'],

@@ -8,7 +8,14 @@ import {
   type OnModuleInit,
 } from '@nestjs/common';
 import type { Logger, Registry } from '@ccx/observability';
-import { HealthRegistry, LOGGER, METRICS } from '@ccx/service-kit';
+import type { CommonConfig } from '@ccx/config';
+import {
+  HealthRegistry,
+  LOGGER,
+  METRICS,
+  ServiceKitModule,
+  type ServiceContext,
+} from '@ccx/service-kit';
 import { createEventBus, type EventBusOptions } from './event-bus';
 import type { EventBus } from './types';
 
@@ -64,4 +71,23 @@ export class EventBusModule {
       exports: [EVENT_BUS],
     };
   }
+}
+
+/**
+ * The modules every service starts with: the service kit (logger, metrics, Redis, /health,
+ * /metrics) and the event bus, both from the common configuration.
+ */
+export function serviceFoundation(
+  ctx: ServiceContext,
+  config: Pick<CommonConfig, 'REDIS_URL' | 'BUS_PREFIX'>,
+): DynamicModule[] {
+  return [
+    ServiceKitModule.forRoot({ ...ctx, redisUrl: config.REDIS_URL }),
+    EventBusModule.forRoot({
+      redisUrl: config.REDIS_URL,
+      prefix: config.BUS_PREFIX,
+      source: ctx.info.name,
+      instanceId: ctx.info.instanceId,
+    }),
+  ];
 }

@@ -64,7 +64,7 @@ export default tseslint.config(
             },
             {
               sourceTag: 'scope:cli',
-              onlyDependOnLibsWithTags: ['scope:control-plane', 'scope:shared'],
+              onlyDependOnLibsWithTags: ['scope:control-plane', 'scope:media', 'scope:shared'],
             },
             {
               sourceTag: 'scope:sbc',

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { ApiError } from './api-client';
 import { registerBusCommands } from './commands/bus';
+import { registerG711Command } from './commands/g711';
 import { registerHealthCommand } from './commands/health';
 import { registerResourceCommands } from './commands/resources';
 import { UsageError } from './commands/target';
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
   registerWebhookCommands(program);
   registerBusCommands(program);
   registerHealthCommand(program);
+  registerG711Command(program);
   return program;
 }
 

@@ -79,6 +79,9 @@ for (const top of ['apps', 'libs', 'test/bench', 'test/support']) {
   }
 }
 await Promise.all(jobs);
+// When the last build finished: `bin/ccx.js` rebuilds only if a source is newer than this.
+mkdirSync(out, { recursive: true });
+writeFileSync(join(out, '.built'), new Date().toISOString());
 if (!process.argv.includes('--quiet') || compiled > 0) {
   console.log(
     `build: ${compiled} files compiled, ${copied} assets copied in ${Date.now() - started} ms`,

@@ -1,6 +1,4 @@
 import type { Command } from 'commander';
-import { createEventBus } from '@ccx/event-bus';
-import { createLogger } from '@ccx/observability';
 import { printRows } from '../output';
 import type { GlobalOptions } from './target';
 
@@ -11,7 +9,10 @@ export function registerBusCommands(program: Command): void {
     .description('event-bus dead letters (talks to Redis: env REDIS_URL, BUS_PREFIX)')
     .option('--redis <url>', 'Redis URL', process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379')
     .option('--prefix <prefix>', 'bus prefix', process.env['BUS_PREFIX'] ?? 'ccx');
-  const open = () => {
+  // Loaded on use: the bus brings BullMQ and Nest, half a second that other commands need not pay.
+  const open = async () => {
+    const { createEventBus } = await import('@ccx/event-bus');
+    const { createLogger } = await import('@ccx/observability');
     const o = bus.opts<{ redis: string; prefix: string }>();
     return createEventBus({
       redisUrl: o.redis,
@@ -28,7 +29,7 @@ export function registerBusCommands(program: Command): void {
     )
     .option('--limit <n>', 'at most this many', '50')
     .action(async (group: string, o: { limit: string }) => {
-      const b = open();
+      const b = await open();
       try {
         const rows = (await b.deadLetters(group, Number(o.limit))).map((d) => ({
           jobId: d.jobId,
@@ -51,7 +52,7 @@ export function registerBusCommands(program: Command): void {
     .command('replay <group> <jobId>')
     .description('put a dead letter back into its queue with fresh attempts')
     .action(async (group: string, jobId: string) => {
-      const b = open();
+      const b = await open();
       try {
         await b.replay(group, jobId);
         process.stdout.write(`replayed ${jobId} for ${group}\n`);

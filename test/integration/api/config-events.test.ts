@@ -55,14 +55,13 @@ describe.each(backends)('config.changed on the real bus (%s)', (backend) => {
     }
   });
 
-  it('sees a PATCH within a second, and the object it re-reads is already the new one', async () => {
+  // How fast is measured by `npm run bench -- config`; this checks what arrives.
+  it('sees a PATCH, and the object it re-reads is already the new one', async () => {
     const site = await t.post('/v1/sites', { name: 'Madrid', kind: 'branch', country: 'ES' });
     const id = site.body.id as string;
     await waitFor('site created', () => of(id).length === 1);
-    const started = Date.now();
     await t.patch(`/v1/sites/${id}`, { name: 'Madrid II' });
-    await waitFor('site updated', () => of(id).length === 2, 1_000);
-    expect(Date.now() - started).toBeLessThan(1_000);
+    await waitFor('site updated', () => of(id).length === 2);
     const reread = await t.get(`/v1/sites/${id}`);
     expect(reread.body).toMatchObject({ name: 'Madrid II', revision: of(id)[1]?.data.revision });
   });

@@ -26,3 +26,36 @@ export {
   writeUint32,
   type RtpHeaderFields,
 } from './rtp-write';
+export {
+  buildBye,
+  buildCompound,
+  buildReceiverReport,
+  buildSdesCname,
+  buildSenderReport,
+  encodeCumulativeLost,
+} from './rtcp-build';
+export { decodeCumulativeLost, parseRtcp, type RtcpParseOptions } from './rtcp-parse';
+export {
+  NTP_UNIX_OFFSET,
+  RTCP_APP,
+  RTCP_BYE,
+  RTCP_DROP_REASONS,
+  RTCP_RR,
+  RTCP_SDES,
+  RTCP_SR,
+  SDES_CNAME,
+  ntpFromUnixMs,
+  ntpMiddle32,
+  roundTripSeconds,
+  type Goodbye,
+  type OtherRtcp,
+  type ReceiverReport,
+  type ReportBlock,
+  type RtcpDropReason,
+  type RtcpPacket,
+  type RtcpParseResult,
+  type SdesChunk,
+  type SenderInfo,
+  type SenderReport,
+  type SourceDescription,
+} from './rtcp-types';

@@ -59,3 +59,10 @@ export {
   type SenderReport,
   type SourceDescription,
 } from './rtcp-types';
+export {
+  MAX_DROPOUT,
+  MAX_MISORDER,
+  MIN_SEQUENTIAL,
+  RTP_SEQ_MOD,
+  ReceiverStats,
+} from './receiver-stats';

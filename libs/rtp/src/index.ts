@@ -66,3 +66,16 @@ export {
   RTP_SEQ_MOD,
   ReceiverStats,
 } from './receiver-stats';
+export {
+  G711_BPL_NO_PLC,
+  G711_BPL_PLC,
+  G711_IE,
+  R_DEFAULT,
+  burstRatio,
+  delayImpairment,
+  effectiveEquipmentImpairment,
+  g711Mos,
+  g711RFactor,
+  mosFromR,
+  type EModelInput,
+} from './e-model';

@@ -79,3 +79,14 @@ export {
   mosFromR,
   type EModelInput,
 } from './e-model';
+export { DtmfDetector, type DtmfDetection } from './dtmf-detector';
+export {
+  TELEPHONE_EVENT_LENGTH,
+  buildTelephoneEvent,
+  createTelephoneEvent,
+  dtmfDigit,
+  dtmfEvent,
+  parseTelephoneEvent,
+  writeTelephoneEvent,
+  type TelephoneEvent,
+} from './telephone-event';

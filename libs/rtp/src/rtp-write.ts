@@ -12,15 +12,16 @@ export interface RtpHeaderFields {
 }
 
 export const writeUint32 = (b: Uint8Array, o: number, v: number): void => {
-  b[o] = v >>> 24;
-  b[o + 1] = v >>> 16;
-  b[o + 2] = v >>> 8;
-  b[o + 3] = v;
+  // Masked so every store is a small integer (a uint32 above 2^31 is a heap number in V8).
+  b[o] = (v >>> 24) & 0xff;
+  b[o + 1] = (v >>> 16) & 0xff;
+  b[o + 2] = (v >>> 8) & 0xff;
+  b[o + 3] = v & 0xff;
 };
 
 export const writeUint16 = (b: Uint8Array, o: number, v: number): void => {
-  b[o] = v >>> 8;
-  b[o + 1] = v;
+  b[o] = (v >>> 8) & 0xff;
+  b[o + 1] = v & 0xff;
 };
 
 /**
@@ -59,10 +60,9 @@ export const setRtpSequence = (packet: Uint8Array, sequence: number): void =>
   writeUint16(packet, 2, sequence & 0xffff);
 
 export const setRtpTimestamp = (packet: Uint8Array, timestamp: number): void =>
-  writeUint32(packet, 4, timestamp >>> 0);
+  writeUint32(packet, 4, timestamp);
 
-export const setRtpSsrc = (packet: Uint8Array, ssrc: number): void =>
-  writeUint32(packet, 8, ssrc >>> 0);
+export const setRtpSsrc = (packet: Uint8Array, ssrc: number): void => writeUint32(packet, 8, ssrc);
 
 /** Difference a − b of two 16-bit sequence numbers, in [−32768, 32767]. */
 export const sequenceDelta = (a: number, b: number): number => (((a - b) & 0xffff) << 16) >> 16;

@@ -26,6 +26,13 @@ describe('ReceiverStats A.1 sequence validation', () => {
     expect(stats.rejected).toBe(2);
   });
 
+  it('finishes probation across 65535 -> 0 (the RFC C sample compares without the modulo)', () => {
+    const stats = new ReceiverStats(1, 8000);
+    expect(feed(stats, [65535, 0, 1])).toEqual([false, true, true]);
+    expect(stats.baseSeq).toBe(0);
+    expect(stats.expected).toBe(2);
+  });
+
   it('counts a wraparound 65535 -> 0 as a cycle and keeps the extended sequence increasing', () => {
     const stats = new ReceiverStats(1, 8000);
     feed(stats, [...range(65530, 65535), ...range(0, 5)]);

@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { ControlPlaneModule, DatabaseModule } from '@ccx/control-plane';
+import { ControlPlaneModule } from '@ccx/control-plane';
 import { serviceFoundation } from '@ccx/event-bus';
+import { DatabaseModule } from '@ccx/persistence';
 import type { ServiceContext } from '@ccx/service-kit';
 import type { ApiConfig } from './config';
 import { apiFeatures } from './features';

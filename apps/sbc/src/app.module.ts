@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { serviceFoundation } from '@ccx/event-bus';
 import { LiveConfigModule } from '@ccx/live-config';
+import { DatabaseModule } from '@ccx/persistence';
 import type { ServiceContext } from '@ccx/service-kit';
 import type { SbcConfig } from './config';
 
@@ -11,10 +12,10 @@ export class SbcAppModule {
       module: SbcAppModule,
       imports: [
         ...serviceFoundation(ctx, config),
+        DatabaseModule.forRoot({ url: config.DATABASE_URL, poolSize: 4 }),
         LiveConfigModule.forRoot({
           service: ctx.info.name,
           resources: ['site', 'trunk', 'number-range'],
-          databaseUrl: config.DATABASE_URL,
           busPrefix: config.BUS_PREFIX,
         }),
       ],

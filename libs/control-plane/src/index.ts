@@ -39,5 +39,4 @@ export * from './http/problem.filter';
 export * from './http/idempotency.interceptor';
 export * from './http/access-log.interceptor';
 export * from './http/resource.controller';
-export * from './http/database.module';
 export * from './http/control-plane.module';

@@ -13,20 +13,18 @@ import type { Redis } from 'ioredis';
 import { tenantId as tenantIdSchema } from '@ccx/contracts';
 import { EVENT_BUS, type EventBus, type Subscription } from '@ccx/event-bus';
 import type { Logger } from '@ccx/observability';
-import { connectDatabase, pingDatabase, type DatabaseHandle } from '@ccx/persistence';
-import { HealthRegistry, LOGGER, REDIS } from '@ccx/service-kit';
+import { DATABASE, type DatabaseHandle } from '@ccx/persistence';
+import { LOGGER, REDIS } from '@ccx/service-kit';
 import { LiveConfig } from './live-config';
 import { isLiveResource, type LiveResource } from './resources';
 
 export const LIVE_CONFIG = Symbol('LIVE_CONFIG');
 const OPTIONS = Symbol('LIVE_CONFIG_OPTIONS');
-const DATABASE = Symbol('LIVE_CONFIG_DATABASE');
 
 export interface LiveConfigOptions {
   /** Bus consumer group: one per service, shared by its replicas. */
   service: string;
   resources: readonly LiveResource[];
-  databaseUrl: string;
   busPrefix: string;
 }
 
@@ -36,14 +34,11 @@ class LiveConfigLifecycle implements OnModuleInit, OnApplicationShutdown {
   constructor(
     @Inject(OPTIONS) private readonly options: LiveConfigOptions,
     @Inject(LIVE_CONFIG) private readonly live: LiveConfig,
-    @Inject(DATABASE) private readonly database: DatabaseHandle,
     @Inject(EVENT_BUS) private readonly bus: EventBus,
-    @Inject(HealthRegistry) private readonly health: HealthRegistry,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   async onModuleInit() {
-    this.health.register('database', () => pingDatabase(this.database));
     const resources = this.options.resources;
     this.subscription = await this.bus.subscribe(
       this.options.service,
@@ -60,7 +55,6 @@ class LiveConfigLifecycle implements OnModuleInit, OnApplicationShutdown {
 
   async onApplicationShutdown() {
     await this.subscription?.close();
-    await this.database.close();
   }
 }
 
@@ -81,7 +75,8 @@ class LiveConfigController {
 
 /**
  * Keeps a service's configuration current without restarts: loads it at start, then applies
- * `config.changed` events as they come (see docs/live-config.md).
+ * `config.changed` events as they come (see docs/live-config.md). Reads through the process's
+ * DatabaseModule (import it first).
  */
 @Module({})
 export class LiveConfigModule {
@@ -91,7 +86,6 @@ export class LiveConfigModule {
       controllers: [LiveConfigController],
       providers: [
         { provide: OPTIONS, useValue: options },
-        { provide: DATABASE, useFactory: () => connectDatabase(options.databaseUrl, 4) },
         {
           provide: LIVE_CONFIG,
           inject: [REDIS, DATABASE],

@@ -3,3 +3,4 @@ export * from './schema';
 export * from './database';
 export * from './embedded';
 export * from './inbox';
+export * from './database.module';

@@ -1,5 +1,5 @@
-/** The DatabaseHandle ({ db, pool, close }) of the API process. */
-export const DATABASE = Symbol('DATABASE');
+/** The process's DatabaseHandle: provided by DatabaseModule in @ccx/persistence. */
+export { DATABASE } from '@ccx/persistence';
 /** The SecretBox sealing secrets at rest under MASTER_KEY. */
 export const SECRET_BOX = Symbol('SECRET_BOX');
 /** The OpenAPI document served at /docs/openapi.json. */

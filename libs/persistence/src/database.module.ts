@@ -6,19 +6,16 @@ import {
   type OnApplicationShutdown,
   type OnModuleInit,
 } from '@nestjs/common';
-import {
-  connectDatabase,
-  pingDatabase,
-  runMigrations,
-  type DatabaseHandle,
-} from '@ccx/persistence';
 import { HealthRegistry } from '@ccx/service-kit';
-import { DATABASE } from './tokens';
+import { connectDatabase, pingDatabase, runMigrations, type DatabaseHandle } from './database';
+
+/** The process's DatabaseHandle ({ db, pool, close }). */
+export const DATABASE = Symbol('DATABASE');
 
 export interface DatabaseModuleOptions {
   url: string;
   poolSize?: number;
-  /** Apply pending migrations before the app serves (the API does; other services need not). */
+  /** Apply pending migrations before the app serves (the API does; read-only services do not). */
   migrate?: boolean;
 }
 
@@ -41,7 +38,11 @@ class DatabaseLifecycle implements OnModuleInit, OnApplicationShutdown {
   }
 }
 
-/** The process's PostgreSQL pool (DATABASE), migrated at boot, with a `database` health check. */
+/**
+ * The process's PostgreSQL pool (DATABASE), optionally migrated at boot, with a `database`
+ * health check; closed at shutdown. One per process: the API and every service that reads
+ * configuration use this module.
+ */
 @Global()
 @Module({})
 export class DatabaseModule {

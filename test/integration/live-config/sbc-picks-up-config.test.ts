@@ -5,27 +5,13 @@ import { SbcAppModule } from '../../../apps/sbc/src/app.module';
 import { loadSbcConfig } from '../../../apps/sbc/src/config';
 import { createServiceContext } from '@ccx/service-kit';
 import { startTestApi, type TestApi } from '../../support/api';
+import { waitFor } from '../../support/bus';
 import { backends } from '../../support/database';
 
 interface Trunk {
   id: string;
   name: string;
   maxChannels: number;
-}
-
-/** Polls until `check` passes or the deadline passes (correctness, not timing: see the bus bench). */
-async function eventually<T>(
-  read: () => Promise<T>,
-  check: (v: T) => boolean,
-  ms = 10_000,
-): Promise<T> {
-  const deadline = Date.now() + ms;
-  let value = await read();
-  while (!check(value) && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 50));
-    value = await read();
-  }
-  return value;
 }
 
 describe.each(backends)(
@@ -78,10 +64,11 @@ describe.each(backends)(
       expect(created.status).toBe(201);
       const id = (created.body as Trunk).id;
 
-      let seen = await eventually(
-        () => trunksSeenBySbc('acme'),
-        (t) => t.length === 1,
-      );
+      await waitFor('the SBC to follow the change', async () => {
+        const t = await trunksSeenBySbc('acme');
+        return t.length === 1;
+      });
+      let seen = await trunksSeenBySbc('acme');
       expect(seen.map((t) => [t.id, t.maxChannels])).toEqual([[id, 30]]);
       expect(await trunksSeenBySbc('globex')).toEqual([]);
 
@@ -91,19 +78,21 @@ describe.each(backends)(
         .set('authorization', `Bearer ${key}`)
         .send({ maxChannels: 60 });
       expect(patched.status).toBe(200);
-      seen = await eventually(
-        () => trunksSeenBySbc('acme'),
-        (t) => t[0]?.maxChannels === 60,
-      );
+      await waitFor('the SBC to follow the change', async () => {
+        const t = await trunksSeenBySbc('acme');
+        return t[0]?.maxChannels === 60;
+      });
+      seen = await trunksSeenBySbc('acme');
       expect(seen[0]?.maxChannels).toBe(60);
 
       expect(
         (await api.http().delete(`/v1/trunks/${id}`).set('authorization', `Bearer ${key}`)).status,
       ).toBe(204);
-      seen = await eventually(
-        () => trunksSeenBySbc('acme'),
-        (t) => t.length === 0,
-      );
+      await waitFor('the SBC to follow the change', async () => {
+        const t = await trunksSeenBySbc('acme');
+        return t.length === 0;
+      });
+      seen = await trunksSeenBySbc('acme');
       expect(seen).toEqual([]);
     });
 

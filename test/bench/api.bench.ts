@@ -5,15 +5,9 @@
 import { Agent, request } from 'undici';
 import { startTestApi } from '../support/api';
 import type { Backend } from '../support/database';
+import { benchCli, runBench } from './bench-cli';
 
-const argv = process.argv.slice(2);
-const json = argv.includes('--json');
-const num = (flag: string, fallback: number) => {
-  const i = argv.indexOf(flag);
-  const v = i >= 0 ? Number(argv[i + 1]) : NaN;
-  return Number.isFinite(v) && v > 0 ? v : fallback;
-};
-const log = (line: string) => (json ? process.stderr.write(`${line}\n`) : console.log(line));
+const { argv, json, num, log } = benchCli();
 
 interface Result {
   backend: Backend;
@@ -140,10 +134,4 @@ async function main() {
   );
 }
 
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runBench(main);

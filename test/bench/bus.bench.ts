@@ -14,12 +14,15 @@ import {
   type ThroughputFigures,
 } from './bus-bench-phases';
 import { benchWebhookDeliveries } from './webhook-delivery';
+import { benchCli, runBench } from './bench-cli';
 
 const MODES = ['in-process', 'process-per-group'] as const;
 type Mode = (typeof MODES)[number];
 
 interface Args {
   json: boolean;
+  /** Progress lines (stderr under --json). */
+  log(line: string): void;
   modes: Mode[];
   only: string | undefined;
   events: number;
@@ -32,15 +35,12 @@ interface Args {
 }
 
 function parseArgs(argv: string[]): Args {
-  const raw = (flag: string) => (argv.includes(flag) ? argv[argv.indexOf(flag) + 1] : undefined);
-  const num = (flag: string, fallback: number) => {
-    const v = Number(raw(flag));
-    return Number.isFinite(v) && v > 0 ? v : fallback;
-  };
+  const { text: raw, num, json, log } = benchCli(argv);
   const mode = raw('--mode');
   const linger = raw('--linger');
   return {
-    json: argv.includes('--json'),
+    json,
+    log,
     modes: MODES.filter((m) => mode === undefined || m === mode),
     only: raw('--only'),
     events: num('--events', 60_000),
@@ -118,8 +118,7 @@ function printTables(args: Args, results: Map<Mode, ModeFigures>) {
 
 async function main() {
   const args = parseArgs(process.argv.slice(2));
-  const progress = (message: string) =>
-    args.json ? process.stderr.write(`${message}\n`) : console.log(message);
+  const progress = args.log;
   const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
   progress(`bus bench: ${GROUPS.length} consumer groups, Redis ${redisUrl}`);
   const results = new Map<Mode, ModeFigures>();
@@ -171,10 +170,4 @@ async function main() {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runBench(main);

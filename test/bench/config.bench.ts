@@ -9,12 +9,10 @@ import { SbcAppModule } from '../../apps/sbc/src/app.module';
 import { loadSbcConfig } from '../../apps/sbc/src/config';
 import { startTestApi } from '../support/api';
 import type { Backend } from '../support/database';
+import { benchCli, runBench } from './bench-cli';
 
-const argv = process.argv.slice(2);
-const json = argv.includes('--json');
-const changesArg = argv.indexOf('--changes');
-const changes = changesArg >= 0 ? Math.max(1, Number(argv[changesArg + 1]) || 100) : 100;
-const log = (line: string) => (json ? process.stderr.write(`${line}\n`) : console.log(line));
+const { json, num, log } = benchCli();
+const changes = num('--changes', 100);
 
 const quantile = (sorted: number[], q: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
@@ -108,10 +106,4 @@ async function main() {
     );
 }
 
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    console.error(err instanceof Error ? err.message : err);
-    process.exit(1);
-  },
-);
+runBench(main);

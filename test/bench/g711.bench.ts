@@ -16,16 +16,11 @@ import {
   ulawToAlaw,
   type G711Format,
 } from '@ccx/g711';
+import { benchCli } from './bench-cli';
 
-const argv = process.argv.slice(2);
-const json = argv.includes('--json');
-const numArg = (name: string, dflt: number) => {
-  const i = argv.indexOf(name);
-  return i >= 0 ? Math.max(1, Number(argv[i + 1]) || dflt) : dflt;
-};
-const samples = numArg('--samples', 16 * 1024 * 1024);
-const runs = numArg('--runs', 7);
-const log = (line: string) => (json ? process.stderr.write(`${line}\n`) : console.log(line));
+const { json, num, log } = benchCli();
+const samples = num('--samples', 16 * 1024 * 1024);
+const runs = num('--runs', 7);
 const root = resolve(__dirname, '..', '..', '..');
 
 type Direction =

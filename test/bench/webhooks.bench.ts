@@ -4,15 +4,9 @@
 // and straight from the dispatcher. See webhook-delivery.ts and docs/webhooks.md.
 import type { Backend } from '../support/database';
 import { benchWebhookDeliveries, type WebhookBenchResult } from './webhook-delivery';
+import { benchCli, runBench } from './bench-cli';
 
-const argv = process.argv.slice(2);
-const json = argv.includes('--json');
-const num = (flag: string, fallback: number) => {
-  const i = argv.indexOf(flag);
-  const v = i >= 0 ? Number(argv[i + 1]) : NaN;
-  return Number.isFinite(v) && v > 0 ? v : fallback;
-};
-const log = (line: string) => (json ? process.stderr.write(`${line}\n`) : console.log(line));
+const { argv, json, num, log } = benchCli();
 
 async function main() {
   const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -55,10 +49,4 @@ async function main() {
   );
 }
 
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runBench(main);

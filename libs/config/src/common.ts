@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { secret } from './load-config';
 
 export const port = z.coerce.number().int().min(0).max(65535);
 export const bool = z
@@ -17,11 +16,6 @@ export const commonConfigShape = {
     .default('ccx'),
   INSTANCE_ID: z.string().min(1).optional(),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
-};
-
-export const databaseConfigShape = {
-  DATABASE_URL: secret(z.url().optional(), 'DATABASE_URL'),
-  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
 };
 
 export const commonConfigSchema = z.object(commonConfigShape);

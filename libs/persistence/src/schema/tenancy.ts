@@ -190,5 +190,3 @@ export const processedEvents = pgTable(
   },
   (t) => [primaryKey({ columns: [t.consumer, t.eventId] })],
 );
-
-export { owned as ownedColumns, timestamps as timestampColumns };

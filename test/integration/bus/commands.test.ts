@@ -9,7 +9,7 @@ import {
 import { busPool, sleep, waitFor } from '../../support/bus';
 import { redisUrl } from '../../support/redis';
 
-const offer = { tenantId: 'acme', callId: 'call-1', fromTag: 'ft', sdp: 'v=0' };
+const offer = { tenantId: 'acme', requestId: 'r-1', callId: 'call-1', fromTag: 'ft', sdp: 'v=0' };
 
 describe('event bus: commands', () => {
   const pool = busPool('cmd');
@@ -33,21 +33,32 @@ describe('event bus: commands', () => {
       sdp: 'v=0\r\nc=IN IP4 10.0.0.1',
       workerId: 'mw-1',
     });
-    expect(seen).toEqual([offer]);
+    expect(seen).toEqual([{ ...offer, transcode: true }]);
     // Defaults of the request schema are applied before the request travels.
-    await media.handleCommand('media.play', async (req) => ({ playing: req.bargeIn }));
+    await media.handleCommand('media.play', async (req) => ({
+      playing: req.bargeIn,
+      durationMs: 0,
+    }));
     expect(
-      await sbc.command('media.play', { tenantId: 'acme', callId: 'c', leg: 'a', prompt: 'hi' }),
-    ).toEqual({
-      playing: true,
-    });
+      await sbc.command('media.play', {
+        tenantId: 'acme',
+        requestId: 'r-2',
+        callId: 'c',
+        leg: 'a',
+        prompt: 'hi.wav',
+      }),
+    ).toEqual({ playing: true, durationMs: 0 });
   });
 
   it('rejects with CommandTimeoutError when nobody answers, and the late request is not executed', async () => {
     const sbc = pool.open({ source: 'sbc' });
     const started = Date.now();
     const err = await sbc
-      .command('media.delete', { tenantId: 'acme', callId: 'c1' }, { timeoutMs: 300 })
+      .command(
+        'media.delete',
+        { tenantId: 'acme', requestId: 'r-c1', callId: 'c1' },
+        { timeoutMs: 300 },
+      )
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(CommandTimeoutError);
     expect(err).toMatchObject({ command: 'media.delete', timeoutMs: 300, target: undefined });
@@ -60,10 +71,12 @@ describe('event bus: commands', () => {
       executed.push(req);
       return { deleted: true };
     });
-    expect(await sbc.command('media.delete', { tenantId: 'acme', callId: 'c2' })).toEqual({
+    expect(
+      await sbc.command('media.delete', { tenantId: 'acme', requestId: 'r-c2', callId: 'c2' }),
+    ).toEqual({
       deleted: true,
     });
-    expect(executed).toEqual([{ tenantId: 'acme', callId: 'c2' }]);
+    expect(executed).toEqual([{ tenantId: 'acme', requestId: 'r-c2', callId: 'c2' }]);
   });
 
   it('does not execute a request whose deadline passed while it waited (caller gone)', async () => {
@@ -85,7 +98,7 @@ describe('event bus: commands', () => {
         replyTo: `${pool.prefix}:bus:reply:gone`,
         deadline,
         caller: 'gone',
-        request: { tenantId: 'acme', callId },
+        request: { tenantId: 'acme', requestId: `q-${callId}`, callId },
       });
       await queue.add('media.delete', envelope('expired', Date.now() - 1), { jobId: 'r-expired' });
       await queue.add('media.delete', envelope('valid', Date.now() + 60_000), { jobId: 'r-valid' });

@@ -1,28 +1,58 @@
 import { z } from 'zod';
 import { tenantId } from '../envelope';
 
+const g711Codec = z.enum(['PCMU', 'PCMA']);
+const leg = z.enum(['a', 'b']);
+/** Caller-chosen id of one request: a retry with the same id returns the first reply unchanged. */
+const requestId = z.string().min(1).max(128);
+const callId = z.string().min(1).max(256);
+
 const legStats = z.object({
+  /** Where the peer's media comes from once latched ("ip:port"), else where its SDP said. */
+  remote: z.string().optional(),
+  latched: z.boolean(),
+  srtp: z.boolean(),
+  codec: g711Codec.optional(),
   packetsIn: z.number().int().nonnegative(),
   packetsOut: z.number().int().nonnegative(),
-  packetsLost: z.number().int().nonnegative(),
+  bytesIn: z.number().int().nonnegative(),
+  bytesOut: z.number().int().nonnegative(),
+  packetsLost: z.number().int(),
+  fractionLost: z.number().min(0).max(1),
   jitterMs: z.number().nonnegative(),
+  rttMs: z.number().nonnegative().optional(),
   mos: z.number().min(1).max(5).optional(),
+  /** Packets dropped, by reason (malformed, foreign source, SRTP auth/replay, unknown PT, ...). */
+  dropped: z.record(z.string(), z.number().int().nonnegative()),
+  dtmfDigits: z.string(),
 });
 
 /**
  * Commands: requests to one service that expect one reply within a bounded wait.
  * Names are wire names (queue names); never rename one.
+ *
+ * Media commands follow what SBCs send rtpengine: `media.offer` with the caller's SDP (leg a),
+ * `media.answer` with the callee's SDP (leg b). A worker owns the sessions it created, so every
+ * command after the offer goes to that worker (`target: workerId`).
  */
 export const commandCatalogue = {
   'media.offer': {
-    version: 1,
+    version: 2,
     handledBy: 'media-worker',
-    description: 'Create or update a media session from an SDP offer; returns the rewritten SDP.',
+    description:
+      "Create a media session from the caller's SDP offer (leg a); returns the SDP to offer leg b.",
     request: z.object({
       tenantId,
-      callId: z.string().min(1),
+      requestId,
+      callId,
       fromTag: z.string().min(1),
       sdp: z.string().min(1),
+      /** Transport profile of leg b; defaults to leg a's. Teams Direct Routing is RTP/SAVP. */
+      bProfile: z.enum(['RTP/AVP', 'RTP/SAVP']).optional(),
+      /** G.711 codecs to offer leg b, in order; default: a's G.711 codecs, then the other law. */
+      bCodecs: z.array(g711Codec).min(1).optional(),
+      /** Offer leg b the other G.711 law too, transcoding if it picks it (default true). */
+      transcode: z.boolean().default(true),
     }),
     reply: z.object({
       sessionId: z.string().min(1),
@@ -31,49 +61,70 @@ export const commandCatalogue = {
     }),
   },
   'media.answer': {
-    version: 1,
+    version: 2,
     handledBy: 'media-worker',
-    description: 'Complete a media session with the SDP answer; returns the rewritten SDP.',
+    description:
+      "Complete a media session with the callee's SDP answer; returns the SDP for leg a.",
     request: z.object({
       tenantId,
-      callId: z.string().min(1),
+      requestId,
+      callId,
       toTag: z.string().min(1),
       sdp: z.string().min(1),
     }),
-    reply: z.object({ sessionId: z.string().min(1), sdp: z.string().min(1) }),
+    reply: z.object({
+      sessionId: z.string().min(1),
+      sdp: z.string().min(1),
+      transcoding: z.boolean(),
+    }),
   },
   'media.delete': {
-    version: 1,
+    version: 2,
     handledBy: 'media-worker',
-    description: 'Tear down the media session of a call.',
-    request: z.object({ tenantId, callId: z.string().min(1) }),
-    reply: z.object({ deleted: z.boolean() }),
+    description: 'Tear down the media session of a call; returns its final statistics.',
+    request: z.object({ tenantId, requestId, callId }),
+    reply: z.object({
+      deleted: z.boolean(),
+      a: legStats.optional(),
+      b: legStats.optional(),
+    }),
   },
   'media.query': {
-    version: 1,
+    version: 2,
     handledBy: 'media-worker',
-    description: 'Per-leg statistics of a call.',
-    request: z.object({ tenantId, callId: z.string().min(1) }),
-    reply: z.object({ a: legStats, b: legStats }),
+    description: 'Per-leg statistics of a call, with MOS per leg and for the call (the worse leg).',
+    request: z.object({ tenantId, callId }),
+    reply: z.object({
+      sessionId: z.string().min(1),
+      state: z.enum(['offered', 'answered']),
+      transcoding: z.boolean(),
+      recording: z.boolean(),
+      mos: z.number().min(1).max(5).optional(),
+      a: legStats,
+      b: legStats,
+    }),
   },
   'media.play': {
-    version: 1,
+    version: 2,
     handledBy: 'media-worker',
-    description: 'Play a prompt into one leg, optionally stopping on DTMF.',
+    description:
+      'Play a WAV prompt (G.711 or 16-bit PCM, 8 kHz mono) into one leg, optionally stopping on DTMF from that leg.',
     request: z.object({
       tenantId,
-      callId: z.string().min(1),
-      leg: z.enum(['a', 'b']),
-      prompt: z.string().min(1),
+      requestId,
+      callId,
+      leg,
+      /** A file name inside the worker's prompt directory (no path separators). */
+      prompt: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*\.wav$/, 'a .wav file name'),
       bargeIn: z.boolean().default(true),
     }),
-    reply: z.object({ playing: z.boolean() }),
+    reply: z.object({ playing: z.boolean(), durationMs: z.number().int().nonnegative() }),
   },
   'media.record': {
-    version: 1,
+    version: 2,
     handledBy: 'media-worker',
-    description: 'Start or stop recording a call to a stereo WAV.',
-    request: z.object({ tenantId, callId: z.string().min(1), action: z.enum(['start', 'stop']) }),
+    description: 'Start or stop recording a call to a stereo WAV (leg a left, leg b right).',
+    request: z.object({ tenantId, requestId, callId, action: z.enum(['start', 'stop']) }),
     reply: z.object({ recording: z.boolean(), file: z.string().optional() }),
   },
   'system.ping': {

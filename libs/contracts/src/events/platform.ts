@@ -43,9 +43,15 @@ export const platformEvents = {
     description: 'A media worker announces its capacity and load.',
     data: z.object({
       workerId: z.string().min(1),
+      /** Sessions this worker accepts (bounded by its port range and configuration). */
       capacity: z.number().int().nonnegative(),
       activeSessions: z.number().int().nonnegative(),
+      transcodingSessions: z.number().int().nonnegative().default(0),
+      /** Share of one core used by the worker's process since the last status (0..n). */
       cpu: z.number().min(0),
+      /** Milliseconds until the next status; a worker silent for longer than ~3x is gone. */
+      intervalMs: z.number().int().positive().default(2000),
+      draining: z.boolean().default(false),
     }),
   },
   'media.dtmf-detected': {
@@ -56,6 +62,17 @@ export const platformEvents = {
       leg: z.enum(['a', 'b']),
       digit: z.string().regex(/^[0-9*#A-D]$/),
       durationMs: z.number().int().nonnegative(),
+    }),
+  },
+  'media.prompt-ended': {
+    version: 1,
+    callScoped: true,
+    description: 'A prompt played into a leg finished, was barged in on by DTMF, or was stopped.',
+    data: z.object({
+      leg: z.enum(['a', 'b']),
+      prompt: z.string().min(1),
+      reason: z.enum(['completed', 'barge-in', 'stopped']),
+      playedMs: z.number().int().nonnegative(),
     }),
   },
   'media.session-reaped': {

@@ -1,0 +1,18 @@
+// The media worker's relay: sessions of two legs over real UDP sockets (see docs/media-worker.md).
+export { CapacityError, MediaEngine, SessionNotFoundError, type EngineOptions } from './engine';
+export {
+  NegotiationError,
+  SUPPORTED_SUITES,
+  type OfferOptions,
+  type Profile,
+  type SrtpFactory,
+  type SrtpSuite,
+} from './negotiation';
+export { PortsExhaustedError } from './port-pool';
+export type { PromptFrames, Recorder } from './session';
+export type { LegStats } from './stats';
+export type { LegName, Law, RelayListener, SessionRef, SrtpPair } from './types';
+export { MediaWorkerDirectory, type WorkerStatus } from './worker-directory';
+export { RequestCache } from './request-cache';
+export { createSrtpPair } from './srtp-pair';
+export { createMediaEngine, type MediaEngineOptions } from './create-engine';

@@ -1,0 +1,49 @@
+// Which media worker takes a new call: the SBC keeps the latest media.worker-status of every
+// worker and picks the least-loaded live one (fewest sessions relative to capacity, then lowest
+// CPU). A worker that has not reported for three of its intervals, is draining or is full is
+// not picked.
+
+export interface WorkerStatus {
+  workerId: string;
+  capacity: number;
+  activeSessions: number;
+  transcodingSessions: number;
+  cpu: number;
+  intervalMs: number;
+  draining: boolean;
+}
+
+export class MediaWorkerDirectory {
+  private readonly workers = new Map<string, { status: WorkerStatus; seenMs: number }>();
+  /** Sessions handed to a worker since its last status, so a burst spreads across workers. */
+  private readonly pending = new Map<string, number>();
+
+  update(status: WorkerStatus, nowMs = Date.now()): void {
+    this.workers.set(status.workerId, { status, seenMs: nowMs });
+    this.pending.delete(status.workerId);
+  }
+
+  /** Live workers with their status, least loaded first. */
+  live(nowMs = Date.now()): WorkerStatus[] {
+    const out: { status: WorkerStatus; load: number }[] = [];
+    for (const [id, { status, seenMs }] of this.workers) {
+      if (nowMs - seenMs > 3 * status.intervalMs) {
+        this.workers.delete(id);
+        continue;
+      }
+      const sessions = status.activeSessions + (this.pending.get(id) ?? 0);
+      if (status.draining || sessions >= status.capacity) continue;
+      out.push({ status, load: sessions / status.capacity });
+    }
+    out.sort((x, y) => x.load - y.load || x.status.cpu - y.status.cpu);
+    return out.map((w) => w.status);
+  }
+
+  /** The worker for a new session (counted until its next status), or undefined if none. */
+  pick(nowMs = Date.now()): string | undefined {
+    const best = this.live(nowMs)[0];
+    if (best === undefined) return undefined;
+    this.pending.set(best.workerId, (this.pending.get(best.workerId) ?? 0) + 1);
+    return best.workerId;
+  }
+}

@@ -1,6 +1,7 @@
 // The media worker as a process, driven over the event bus like the SBC drives it.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ALAW_TO_ULAW } from '@ccx/g711';
 import { MediaWorkerDirectory } from '@ccx/media-relay';
 import { parseMediaSdp } from '@ccx/sdp';
 import { busPool, waitFor } from '../../support/bus';
@@ -23,7 +24,7 @@ describe('media worker process over the bus', () => {
 
   beforeAll(async () => {
     buildDist();
-    worker = startChild('apps/media-worker/main.js', {
+    worker = startChild('apps/media-worker/src/main.js', {
       REDIS_URL: redisUrl(),
       BUS_PREFIX: pool.prefix,
       INSTANCE_ID: workerId,
@@ -87,7 +88,8 @@ describe('media worker process over the bus', () => {
       const relayB = port(offered.sdp);
       for (let i = 0; i < 10; i++) await a.sendRtp(relayA, 8, new Uint8Array(160).fill(0xd5));
       await b.waitForRtp(10);
-      expect(b.rtp().every((p) => p.payload.every((x) => x === 0xff))).toBe(true); // A-law 0 -> µ-law 0
+      const expected = ALAW_TO_ULAW[0xd5];
+      expect(b.rtp().every((p) => p.payload.every((x) => x === expected))).toBe(true);
       await b.sendRtp(relayB, 0, new Uint8Array(160).fill(0xff));
       await a.waitForRtp(1);
 

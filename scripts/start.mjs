@@ -9,6 +9,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { build, ensureDependencies, ensureRedis, root } from './lib/prereqs.mjs';
 import { seedDemoTenant } from './lib/seed.mjs';
+import { writeDemoPrompt } from './lib/demo-prompt.mjs';
 
 const streamLogs = process.argv.includes('--logs');
 ensureDependencies();
@@ -43,7 +44,10 @@ const env = {
   ADMIN_API_KEY: process.env.ADMIN_API_KEY ?? secrets.ADMIN_API_KEY,
   MASTER_KEY: process.env.MASTER_KEY ?? secrets.MASTER_KEY,
   WEBHOOK_ALLOW_PRIVATE_TARGETS: process.env.WEBHOOK_ALLOW_PRIVATE_TARGETS ?? 'true',
+  MEDIA_PROMPT_DIR: process.env.MEDIA_PROMPT_DIR ?? join(dataDir, 'prompts'),
+  MEDIA_RECORDING_DIR: process.env.MEDIA_RECORDING_DIR ?? join(dataDir, 'recordings'),
 };
+writeDemoPrompt(env.MEDIA_PROMPT_DIR);
 
 const require = createRequire(import.meta.url);
 let embedded;
@@ -183,6 +187,7 @@ ccx is running.
 ${services.map((s) => `  ${s.name.padEnd(18)}  http://127.0.0.1:${s.port}/health   /metrics`).join('\n')}
   Redis               ${env.REDIS_URL}
   PostgreSQL          ${embedded ? `${env.DATABASE_URL}  (embedded PGlite, data in ${join(dataDir, 'pglite')})` : '(DATABASE_URL)'}
+  Media               RTP ports ${env.MEDIA_PORT_MIN ?? 30000}-${env.MEDIA_PORT_MAX ?? 39999} on ${env.MEDIA_RTP_BIND ?? '127.0.0.1'}; prompts in ${env.MEDIA_PROMPT_DIR} (beep.wav); recordings in ${env.MEDIA_RECORDING_DIR}
   Logs                ${logDir}/<service>.log${streamLogs ? '' : '   (npm start -- --logs to stream them)'}
 
   Operator key        ${env.ADMIN_API_KEY}

@@ -72,8 +72,18 @@ const profileOf = (protocol: string): Profile => {
   throw new NegotiationError(`unsupported transport profile ${protocol} (RTP/AVP or RTP/SAVP)`);
 };
 
+/**
+ * The first a=crypto line we can honour: a supported suite, no MKI (every packet would carry
+ * it; we don't do MKI) and no session parameters (UNENCRYPTED_SRTP, KDR, ...), which we'd
+ * otherwise silently ignore.
+ */
 const supportedCrypto = (lines: SdpCrypto[]): SdpCrypto | undefined =>
-  lines.find((c) => (SUPPORTED_SUITES as readonly string[]).includes(c.suite));
+  lines.find(
+    (c) =>
+      (SUPPORTED_SUITES as readonly string[]).includes(c.suite) &&
+      c.mki === undefined &&
+      (c.sessionParams === undefined || c.sessionParams.trim() === ''),
+  );
 
 const keyOf = (crypto: SdpCrypto): Uint8Array => {
   const key = Buffer.from(crypto.inlineKey, 'base64');

@@ -141,7 +141,7 @@ describe('media relay: RTP <-> SRTP (SDES AES_CM_128_HMAC_SHA1_80, rtcp-mux)', (
     await c.a.waitForRtp(1);
     await c.b.send(first, c.relayB); // replay
     const tampered = Buffer.from(packet(2));
-    tampered[20] ^= 0x01;
+    tampered.writeUInt8(tampered.readUInt8(20) ^ 0x01, 20);
     await c.b.send(tampered, c.relayB);
     const wrongKey = new SrtpSession({
       keys: {
@@ -170,6 +170,34 @@ describe('media relay: RTP <-> SRTP (SDES AES_CM_128_HMAC_SHA1_80, rtcp-mux)', (
         .filter((k) => k.startsWith('srtp-'))
         .reduce((n, k) => n + dropped[k]!, 0),
     ).toBe(3);
+  });
+
+  it('answers an SRTP caller on the first crypto line it can honour (no MKI, no session parameters)', async () => {
+    ({ engine } = openEngine());
+    const key = inline(KEY_B);
+    call = await setUpCall(
+      engine,
+      'teams-4',
+      (a) =>
+        a.sdp(
+          [PCMU],
+          [
+            `a=crypto:1 AES_CM_128_HMAC_SHA1_80 ${key}|2^31|1:1`,
+            `a=crypto:2 AES_CM_128_HMAC_SHA1_80 ${key} UNENCRYPTED_SRTCP`,
+            `a=crypto:3 AES_CM_128_HMAC_SHA1_32 ${key}`,
+          ],
+          'RTP/SAVP',
+        ),
+      (b) => b.sdp([PCMU]),
+      { transcode: false, bProfile: 'RTP/AVP' },
+    );
+    expect(call.answerToA.audio.protocol).toBe('RTP/SAVP');
+    expect(call.answerToA.audio.crypto).toHaveLength(1);
+    expect(call.answerToA.audio.crypto[0]).toMatchObject({
+      tag: 3,
+      suite: 'AES_CM_128_HMAC_SHA1_32',
+    });
+    expect(call.answerToA.audio.crypto[0]!.inlineKey).not.toBe(KEY_B.toString('base64'));
   });
 
   it('refuses an SRTP offer without a supported crypto suite', async () => {

@@ -62,6 +62,8 @@ export interface Negotiation {
   bKey?: { tag: number; suite: SrtpSuite; keySalt: Uint8Array };
   originA: SdpOrigin;
   originB: SdpOrigin;
+  /** Leg a has been answered once (later answers bump our o= version). */
+  answered?: boolean;
 }
 
 const LAW: Record<G711Name, Law> = { PCMU: 'ulaw', PCMA: 'alaw' };
@@ -248,7 +250,9 @@ export function negotiateAnswer(
   }
   const aMedia = legMedia(n.offer, aCodec, aLaw);
   a.media = { ...aMedia, rtp: a.media?.rtp ?? aMedia.rtp };
-  n.originA = { ...n.originA, sessionVersion: n.originA.sessionVersion + (a.media ? 1 : 0) };
+  // RFC 3264 §8: the version goes up with every new SDP we send leg a (the first stays 1).
+  if (n.answered) n.originA = { ...n.originA, sessionVersion: n.originA.sessionVersion + 1 };
+  n.answered = true;
   return buildSdp(n.offer, {
     origin: n.originA,
     address: advertise,

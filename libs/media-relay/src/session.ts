@@ -237,7 +237,10 @@ export class Session implements SessionRef {
       packet = clear;
     }
     const before = from.rtcpIn;
-    receiveRtcp(from, packet, performance.now(), Date.now());
+    const now = performance.now();
+    receiveRtcp(from, packet, now, Date.now());
+    // A call on hold (a=inactive) sends no RTP but keeps reporting: it is not idle.
+    if (from.rtcpIn > before) from.lastActivityMs = now;
     // Latch RTCP only on a report that parsed; a muxed one must come from the latched RTP source.
     if (from.rtcpIn > before && latched === undefined && rtcpPort) {
       from.latchedRtcp = { address: rinfo.address, port: rinfo.port };

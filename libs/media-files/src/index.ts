@@ -1,4 +1,10 @@
 // Prompts and call recording for the media worker's relay (see docs/media-files.md).
+export {
+  CallRecorder,
+  RecordingError,
+  type CallRecorderOptions,
+  type RecordingStats,
+} from './call-recorder';
 export { SILENCE_CODE, type Law } from './law';
 export { decodePrompt, PROMPT_SAMPLE_RATE, type PromptAudio, type PromptDecode } from './prompt';
 export {

@@ -232,7 +232,8 @@ export class MediaEngine {
         const dir = join(this.options.recordingDir, tenantId);
         await mkdir(dir, { recursive: true });
         const safeCall = callId.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 80);
-        const file = join(dir, `${safeCall}-${session.sessionId}.wav`);
+        // One file per start: a call recorded, paused and recorded again gives two files.
+        const file = join(dir, `${safeCall}-${session.sessionId}-${Date.now()}.wav`);
         session.recorder = await this.options.openRecorder(file, performance.now());
         session.recordingFile = file;
       }

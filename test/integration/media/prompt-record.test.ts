@@ -147,5 +147,12 @@ describe('media relay: prompts and recording', () => {
     expect(find(left, expectA)).toBe(10);
     expect(find(right, expectB)).toBe(10);
     expect(find(left, expectB)).toBe(0);
+
+    // Recording again after a stop starts a second file; the first stays as it was.
+    await sleep(5);
+    const again = await engine.record('acme', 'ivr-1', 'start');
+    expect(again.file).not.toBe(started.file);
+    expect((await engine.record('acme', 'ivr-1', 'stop')).file).toBe(again.file);
+    expect(engine.query('acme', 'ivr-1').recording).toBe(false);
   });
 });

@@ -28,7 +28,7 @@ export class RequestCache {
 
   private evict(nowMs: number): void {
     for (const [key, entry] of this.entries) {
-      if (this.entries.size <= this.maxEntries && nowMs - entry.at <= this.ttlMs) break;
+      if (this.entries.size < this.maxEntries && nowMs - entry.at <= this.ttlMs) break;
       this.entries.delete(key);
     }
   }

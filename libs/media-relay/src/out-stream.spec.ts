@@ -57,4 +57,15 @@ describe('OutStream', () => {
     expect(ps.map((s) => (s - base) & 0xffff)).toEqual([0, 2, 1, 3]);
     expect((out.generate(160, 30).sequence - base) & 0xffff).toBe(4);
   });
+
+  it('does not follow a wild sequence jump: one stray packet re-anchors instead of throwing the numbering ahead', () => {
+    const out = new OutStream();
+    const seqs = [100, 101, 30000, 102, 103].map((seq, i) => {
+      const p = packet(seq, seq * 160);
+      out.forward(p, 1, seq, seq * 160, i * 20);
+      return header(p).sequence;
+    });
+    const base = seqs[0]!;
+    expect(seqs.map((s) => (s - base) & 0xffff)).toEqual([0, 1, 2, 3, 4]);
+  });
 });

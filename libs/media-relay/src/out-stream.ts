@@ -9,7 +9,14 @@
 // time since the last packet. The first packet after such a change carries the marker bit.
 
 import { randomInt } from 'node:crypto';
-import { setRtpMarker, setRtpSequence, setRtpSsrc, setRtpTimestamp } from '@ccx/rtp';
+import {
+  MAX_DROPOUT,
+  MAX_MISORDER,
+  setRtpMarker,
+  setRtpSequence,
+  setRtpSsrc,
+  setRtpTimestamp,
+} from '@ccx/rtp';
 
 const randomUint32 = () => randomInt(0, 0x1_0000_0000) >>> 0;
 
@@ -27,6 +34,7 @@ export class OutStream {
   /** The input stream the offsets belong to (-1: none, or our own prompt). */
   private source = -1;
   private hasSent = false;
+  private lastInSequence = 0;
 
   constructor(private readonly clockRate = 8000) {}
 
@@ -46,7 +54,12 @@ export class OutStream {
     inTimestamp: number,
     nowMs: number,
   ): void {
-    const changed = this.source !== inSsrc;
+    // A jump beyond what loss or reordering explain (RFC 3550 A.1 MAX_DROPOUT / MAX_MISORDER) is
+    // treated as a new input stream: our sequence goes on by one instead of jumping with it, so
+    // one odd packet cannot throw our numbering (and the SRTP index of the leg) far ahead.
+    const jump = ((inSequence - this.lastInSequence) << 16) >> 16;
+    const changed = this.source !== inSsrc || jump > MAX_DROPOUT || jump < -MAX_MISORDER;
+    this.lastInSequence = inSequence;
     if (changed) {
       const next = this.nextTimestamp(nowMs);
       this.seqOffset = (this.lastSequence + 1 - inSequence) & 0xffff;

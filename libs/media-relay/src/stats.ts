@@ -13,6 +13,8 @@ export interface LegStats {
   packetsOut: number;
   bytesIn: number;
   bytesOut: number;
+  rtcpIn: number;
+  rtcpOut: number;
   packetsLost: number;
   fractionLost: number;
   jitterMs: number;
@@ -48,6 +50,8 @@ export function legStats(leg: Leg): LegStats {
     packetsOut: leg.packetsOut,
     bytesIn: leg.bytesIn,
     bytesOut: leg.bytesOut,
+    rtcpIn: leg.rtcpIn,
+    rtcpOut: leg.rtcpOut,
     packetsLost: lost,
     fractionLost,
     jitterMs: Math.round(jitterMs * 1000) / 1000,

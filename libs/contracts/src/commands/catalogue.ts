@@ -17,6 +17,9 @@ const legStats = z.object({
   packetsOut: z.number().int().nonnegative(),
   bytesIn: z.number().int().nonnegative(),
   bytesOut: z.number().int().nonnegative(),
+  /** RTCP compounds accepted from the party and sent to it (ours: we terminate RTCP). */
+  rtcpIn: z.number().int().nonnegative(),
+  rtcpOut: z.number().int().nonnegative(),
   packetsLost: z.number().int(),
   fractionLost: z.number().min(0).max(1),
   jitterMs: z.number().nonnegative(),

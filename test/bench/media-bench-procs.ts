@@ -1,7 +1,7 @@
 // Processes and kernel counters for the media bench: children killed on any exit, CPU pinning,
 // CPU time of a process and of each core, UDP receive-buffer drops.
 import { spawnSync, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 const children = new Set<ChildProcess>();
 
@@ -48,6 +48,22 @@ export function processCpuSeconds(pid: number): number {
   // Fields after "(comm)": state is field 3, utime 14 and stime 15 (proc(5)).
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond;
+}
+
+/**
+ * Seconds the threads of a process spent runnable but waiting for a CPU (sum over
+ * /proc/<pid>/task/<tid>/schedstat, second field): time lost to other processes on its core.
+ */
+export function processRunQueueSeconds(pid: number): number {
+  let ns = 0;
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[1]);
+    } catch {
+      // the thread ended between the listing and the read
+    }
+  }
+  return ns / 1e9;
 }
 
 /** Busy and total jiffies of each core from /proc/stat (busy = everything but idle and iowait). */

@@ -16,6 +16,7 @@ import {
   coreBusy,
   coreTimes,
   processCpuSeconds,
+  processRunQueueSeconds,
   udpReceiveBufferErrors,
 } from './media-bench-procs';
 import { startWorker } from './media-bench-worker';
@@ -47,6 +48,8 @@ export interface StepResult {
   relay?: LoadResult;
   /** Worker CPU over the steady phase, in cores (1.0 = one core busy all the time). */
   workerCores?: number;
+  /** Seconds per second the worker's threads waited for a CPU over the steady phase. */
+  workerRunQueueWait?: number;
   /** Busy fraction of each core over the steady phase (everything running, not just ours). */
   coreBusy?: number[];
   /** Kernel drops on full UDP receive buffers over the run, system-wide. */
@@ -117,11 +120,12 @@ export async function runStep(o: StepOptions, n: number, runId: string): Promise
     const file = writeCallList(join(o.dir, `relay-${n}.txt`), calls);
     o.log(`  ${n} calls: RTP through the relay for ${o.warmup} s warm-up + ${o.seconds} s`);
     let cpuStart = 0;
+    let waitStart = 0;
     let cores = coreTimes();
     const rcvbuf = udpReceiveBufferErrors();
-    const sample = () => {
+    const sample = (read: (pid: number) => number) => {
       try {
-        return processCpuSeconds(worker.pid);
+        return read(worker.pid);
       } catch {
         return NaN; // the worker is gone: reported below
       }
@@ -140,12 +144,16 @@ export async function runStep(o: StepOptions, n: number, runId: string): Promise
         const steadyMs = 50 + o.warmup * 1000;
         timers.push(
           setTimeout(() => {
-            cpuStart = sample();
+            cpuStart = sample(processCpuSeconds);
+            waitStart = sample(processRunQueueSeconds);
             cores = coreTimes();
           }, steadyMs),
           setTimeout(
             () => {
-              result.workerCores = Math.round(((sample() - cpuStart) / o.seconds) * 100) / 100;
+              const perSecond = (now: number, start: number) =>
+                Math.round(((now - start) / o.seconds) * 100) / 100;
+              result.workerCores = perSecond(sample(processCpuSeconds), cpuStart);
+              result.workerRunQueueWait = perSecond(sample(processRunQueueSeconds), waitStart);
               result.coreBusy = coreBusy(cores, coreTimes());
             },
             steadyMs + o.seconds * 1000,

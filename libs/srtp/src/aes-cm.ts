@@ -15,6 +15,8 @@ export class AesCm {
   private readonly ecb: Cipher;
   /** Counter blocks: bytes 0–13 are IV bytes, 14–15 the block number (never changes). */
   private counters = new Uint8Array(0);
+  private words = new Uint32Array(0);
+  private halves = new Uint16Array(0);
   private readonly salt: Uint8Array;
 
   /** maxLength: the longest input xor() will see (callers check packet lengths first). */
@@ -51,28 +53,28 @@ export class AesCm {
     if (blocks * BLOCK > this.counters.length) throw new RangeError('AES-CM input too long');
     const s = this.salt;
     const c = this.counters;
-    // Bytes 4–13 of the IV depend on the packet; 0–3 are salt only and were written by grow().
-    const b4 = s[4]! ^ (ssrc >>> 24);
-    const b5 = s[5]! ^ ((ssrc >>> 16) & 0xff);
-    const b6 = s[6]! ^ ((ssrc >>> 8) & 0xff);
-    const b7 = s[7]! ^ (ssrc & 0xff);
-    const b8 = s[8]! ^ (indexHigh >>> 24);
-    const b9 = s[9]! ^ ((indexHigh >>> 16) & 0xff);
-    const b10 = s[10]! ^ ((indexHigh >>> 8) & 0xff);
-    const b11 = s[11]! ^ (indexHigh & 0xff);
-    const b12 = s[12]! ^ ((indexLow >>> 8) & 0xff);
-    const b13 = s[13]! ^ (indexLow & 0xff);
-    for (let o = 0; o < blocks * BLOCK; o += BLOCK) {
-      c[o + 4] = b4;
-      c[o + 5] = b5;
-      c[o + 6] = b6;
-      c[o + 7] = b7;
-      c[o + 8] = b8;
-      c[o + 9] = b9;
-      c[o + 10] = b10;
-      c[o + 11] = b11;
-      c[o + 12] = b12;
-      c[o + 13] = b13;
+    // Bytes 4–13 of the IV depend on the packet; 0–3 are salt only and 14–15 the block number,
+    // both written by grow(). Block 0 gets the bytes, the others copy them as two 32-bit words
+    // and one 16-bit word read back from block 0 (so byte order never matters).
+    c[4] = s[4]! ^ (ssrc >>> 24);
+    c[5] = s[5]! ^ ((ssrc >>> 16) & 0xff);
+    c[6] = s[6]! ^ ((ssrc >>> 8) & 0xff);
+    c[7] = s[7]! ^ (ssrc & 0xff);
+    c[8] = s[8]! ^ (indexHigh >>> 24);
+    c[9] = s[9]! ^ ((indexHigh >>> 16) & 0xff);
+    c[10] = s[10]! ^ ((indexHigh >>> 8) & 0xff);
+    c[11] = s[11]! ^ (indexHigh & 0xff);
+    c[12] = s[12]! ^ ((indexLow >>> 8) & 0xff);
+    c[13] = s[13]! ^ (indexLow & 0xff);
+    const words = this.words;
+    const halves = this.halves;
+    const w1 = words[1]!;
+    const w2 = words[2]!;
+    const h6 = halves[6]!;
+    for (let b = 1; b < blocks; b++) {
+      words[4 * b + 1] = w1;
+      words[4 * b + 2] = w2;
+      halves[8 * b + 6] = h6;
     }
     const keystream = this.ecb.update(c.subarray(0, blocks * BLOCK));
     for (let i = 0; i < length; i++) dst[dstStart + i] = src[srcStart + i]! ^ keystream[i]!;
@@ -91,6 +93,8 @@ export class AesCm {
       c[o + 15] = b & 0xff;
     }
     this.counters = c;
+    this.words = new Uint32Array(c.buffer);
+    this.halves = new Uint16Array(c.buffer);
   }
 }
 

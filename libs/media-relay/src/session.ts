@@ -150,8 +150,11 @@ export class Session implements SessionRef {
     from.statsFor(h.ssrc).onPacket(h.sequence, h.timestamp, now);
 
     if (isAudio) {
-      const payload = packet.subarray(h.payloadOffset, h.payloadOffset + h.payloadLength);
-      this.recorder?.push(from === this.a ? 0 : 1, payload, media.law, h.timestamp, h.ssrc, now);
+      const recorder = this.recorder;
+      if (recorder !== undefined) {
+        const payload = packet.subarray(h.payloadOffset, h.payloadOffset + h.payloadLength);
+        recorder.push(from === this.a ? 0 : 1, payload, media.law, h.timestamp, h.ssrc, now);
+      }
     } else {
       const detected = from.dtmf.onPacket(h.timestamp, packet, h.payloadOffset, h.payloadLength);
       if (detected !== undefined) this.onDigit(from, detected.digit, packet, h.payloadOffset);

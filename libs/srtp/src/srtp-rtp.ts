@@ -34,10 +34,6 @@ export class SrtpRtpContext {
     this.sources = new SsrcTable(maxSsrcs, windowSize);
   }
 
-  get ssrcCount(): number {
-    return this.sources.size;
-  }
-
   protect(packet: Uint8Array, out?: Uint8Array): Uint8Array | SrtpDropReason {
     const length = packet.length;
     if (length < 12) return 'short';

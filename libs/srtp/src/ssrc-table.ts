@@ -21,10 +21,6 @@ export class SsrcTable {
     private readonly windowSize: number,
   ) {}
 
-  get size(): number {
-    return this.states.size;
-  }
-
   /** The state of `ssrc`, or undefined. Looking up changes nothing. */
   get(ssrc: number): SsrcState | undefined {
     const last = this.last;

@@ -24,6 +24,8 @@ export interface Row {
   generatorLimited: boolean;
   meetsBar: boolean;
   failures: string[];
+  /** How many times the step ran (again when others' load on the worker's core spoiled it). */
+  attempts?: number;
   /** Busy fraction of core 0 and core 1 not used by the worker and the generator: others' load. */
   otherLoad?: [number, number];
 }
@@ -74,27 +76,42 @@ export function rowOf(s: StepResult, pinned: boolean): Row {
 }
 
 /** Why a step missed the bar (or why stepping stopped). */
+/** Saturated when the worker used this much of its core (or waited for it while busy). */
+const SATURATED_CORES = 0.9;
+
+const saturated = (row: Row) =>
+  (row.workerCores ?? 0) >= SATURATED_CORES || (row.workerCores ?? 0) + (row.workerWait ?? 0) >= 1;
+
+/**
+ * Other processes took a real share of the worker's core while it had work: a missed bar may
+ * be theirs, not the relay's (the bench then runs the step again, --retries).
+ */
+export function interfered(row: Row): boolean {
+  if (row.generatorLimited || saturated(row)) return false;
+  return (row.otherLoad?.[0] ?? 0) >= 0.2 || (row.workerWait ?? 0) >= 0.05;
+}
+
 export function limitOf(row: Row): string {
   const what = row.failures.join(', ');
   if (row.generatorLimited)
     return `the load generator (its core is saturated, so these figures are not the relay's): ${what}`;
-  if ((row.workerCores ?? 0) >= 0.9)
-    return `worker CPU saturated (${row.workerCores} cores): ${what}`;
-  const others = row.otherLoad?.[0] ?? 0;
-  if (others >= 0.2 || (row.workerWait ?? 0) >= 0.05)
-    return `${what} (with other processes on the worker's core: ${others} of it busy, the worker waited ${row.workerWait} s/s)`;
+  if (saturated(row))
+    return `worker CPU saturated (${row.workerCores} cores used, ${row.workerWait} s/s waiting for its core): ${what}`;
+  if (interfered(row))
+    return `${what}, with other processes on the worker's core (${row.otherLoad?.[0]} of it busy, the worker waited ${row.workerWait} s/s): on a quiet machine this N may pass`;
   return what;
 }
 
 /**
- * Worker CPU against relayed packets/s, fitted as cores = fixed + perPacket x pps over the steps
- * that were not saturated (CPU time is much less sensitive to other load than latency is), and
- * the calls one fully busy core could relay from it (each call relays 2 legs x 50 packets/s).
- * With one usable step, fixed is taken as 0 (an overestimate of the cost per packet).
+ * Worker CPU against relayed packets/s over the unsaturated steps (CPU time is much less
+ * sensitive to other load than latency is), fitted as cores = base + perPacket x pps, and the
+ * calls one fully busy core could relay from it (each call relays 2 legs x 50 packets/s). The
+ * cost per packet falls as load grows (more datagrams per event-loop turn), so this is rough;
+ * from one step only (base 0) it is a lower bound.
  */
 export function cpuProjection(rows: Row[]) {
   const points = rows
-    .filter((r) => !r.generatorLimited && (r.lossPct ?? 100) < 1 && (r.workerCores ?? 1) < 0.9)
+    .filter((r) => !r.generatorLimited && (r.lossPct ?? 100) < 1 && !saturated(r))
     .filter((r) => (r.relayedPps ?? 0) >= 5_000 && r.workerCores !== undefined)
     .map((r) => ({ x: r.relayedPps!, y: r.workerCores! }));
   if (points.length === 0) return undefined;
@@ -108,9 +125,10 @@ export function cpuProjection(rows: Row[]) {
   if (!(slope > 0)) return undefined;
   return {
     usPerPacket: Math.round(slope * 1e7) / 10,
-    fixedCores: Math.round(fixed * 100) / 100,
+    baseCores: Math.round(fixed * 100) / 100,
     callsPerCore: Math.round((1 - fixed) / slope / 100),
     steps: n,
+    lowerBound: n === 1,
   };
 }
 

@@ -8,7 +8,15 @@ import {
 import { EVENT_BUS, type EventBus, type Subscription } from '@ccx/event-bus';
 import type { MediaEngine } from '@ccx/media-relay';
 import type { Logger } from '@ccx/observability';
-import { HealthRegistry, LOGGER, METRICS, SERVICE_INFO, type ServiceInfo } from '@ccx/service-kit';
+import type { Redis } from 'ioredis';
+import {
+  HealthRegistry,
+  LOGGER,
+  METRICS,
+  REDIS,
+  SERVICE_INFO,
+  type ServiceInfo,
+} from '@ccx/service-kit';
 import type { Registry } from '@ccx/observability';
 import { serveMediaCommands } from './commands';
 import type { MediaWorkerConfig } from './config';
@@ -30,6 +38,7 @@ class MediaLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
     @Inject(SERVICE_INFO) private readonly info: ServiceInfo,
     @Inject(HealthRegistry) private readonly health: HealthRegistry,
     @Inject(METRICS) private readonly metrics: Registry,
+    @Inject(REDIS) private readonly redis: Redis,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -44,6 +53,8 @@ class MediaLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
     this.subscriptions = await serveMediaCommands(this.bus, this.engine, workerId);
     this.status = startWorkerStatus(
       this.bus,
+      this.redis,
+      this.config.BUS_PREFIX,
       this.engine,
       workerId,
       this.config.MEDIA_STATUS_INTERVAL_MS,

@@ -2,12 +2,20 @@
 // least-loaded worker (see MediaWorkerDirectory in @ccx/media-relay). CPU is this process's
 // share of one core since the previous status.
 
+import type { Redis } from 'ioredis';
 import type { EventBus } from '@ccx/event-bus';
-import type { MediaEngine } from '@ccx/media-relay';
+import {
+  removeWorkerStatus,
+  storeWorkerStatus,
+  type MediaEngine,
+  type WorkerStatus,
+} from '@ccx/media-relay';
 import type { Logger } from '@ccx/observability';
 
 export function startWorkerStatus(
   bus: EventBus,
+  redis: Redis,
+  busPrefix: string,
   engine: MediaEngine,
   workerId: string,
   intervalMs: number,
@@ -22,18 +30,21 @@ export function startWorkerStatus(
     const wallUs = Number(wall - lastWall) / 1000;
     lastCpu = cpu;
     lastWall = wall;
-    return bus.publish('media.worker-status', {
-      tenantId: 'system',
-      data: {
-        workerId,
-        capacity: draining ? 0 : engine.capacity,
-        activeSessions: engine.activeSessions,
-        transcodingSessions: engine.transcodingSessions,
-        cpu: wallUs > 0 ? Math.round((usedUs / wallUs) * 1000) / 1000 : 0,
-        intervalMs,
-        draining,
-      },
-    });
+    const data: WorkerStatus = {
+      workerId,
+      capacity: draining ? 0 : engine.capacity,
+      activeSessions: engine.activeSessions,
+      transcodingSessions: engine.transcodingSessions,
+      cpu: wallUs > 0 ? Math.round((usedUs / wallUs) * 1000) / 1000 : 0,
+      intervalMs,
+      draining,
+    };
+    return Promise.all([
+      bus.publish('media.worker-status', { tenantId: 'system', data }),
+      draining
+        ? removeWorkerStatus(redis, busPrefix, workerId)
+        : storeWorkerStatus(redis, busPrefix, data),
+    ]);
   };
   const publish = () =>
     status(false).catch((err: unknown) => logger.warn({ err }, 'worker status not published'));

@@ -4,6 +4,7 @@ import { LiveConfigModule } from '@ccx/live-config';
 import { DatabaseModule } from '@ccx/persistence';
 import type { ServiceContext } from '@ccx/service-kit';
 import type { SbcConfig } from './config';
+import { MediaWorkersModule } from './media-workers.module';
 
 @Module({})
 export class SbcAppModule {
@@ -18,6 +19,7 @@ export class SbcAppModule {
           resources: ['site', 'trunk', 'number-range'],
           busPrefix: config.BUS_PREFIX,
         }),
+        MediaWorkersModule.forRoot(config.BUS_PREFIX),
       ],
     };
   }

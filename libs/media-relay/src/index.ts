@@ -16,3 +16,9 @@ export { MediaWorkerDirectory, type WorkerStatus } from './worker-directory';
 export { RequestCache } from './request-cache';
 export { createSrtpPair } from './srtp-pair';
 export { createMediaEngine, type MediaEngineOptions } from './create-engine';
+export {
+  refreshDirectory,
+  removeWorkerStatus,
+  storeWorkerStatus,
+  workerStatusKey,
+} from './worker-status-store';

@@ -48,4 +48,13 @@ describe('MediaWorkerDirectory', () => {
     expect(d.pick(3500)).toBe('ok');
     expect(d.pick(3500)).toBeUndefined();
   });
+
+  it('re-reading the same status (the SBC polls the hash) does not forget sessions handed out since', () => {
+    const d = new MediaWorkerDirectory();
+    d.update(status('w1', 0, { capacity: 2 }), 100);
+    d.update(status('w2', 0, { capacity: 2 }), 100);
+    expect(d.pick(150)).toBe('w1');
+    d.update(status('w1', 0, { capacity: 2 }), 100);
+    expect(d.pick(150)).toBe('w2');
+  });
 });

@@ -18,7 +18,10 @@ export class MediaWorkerDirectory {
   /** Sessions handed to a worker since its last status, so a burst spreads across workers. */
   private readonly pending = new Map<string, number>();
 
+  /** Records a status seen (or written) at `nowMs`; reading the same status again changes nothing. */
   update(status: WorkerStatus, nowMs = Date.now()): void {
+    const previous = this.workers.get(status.workerId);
+    if (previous !== undefined && previous.seenMs >= nowMs) return;
     this.workers.set(status.workerId, { status, seenMs: nowMs });
     this.pending.delete(status.workerId);
   }

@@ -2,7 +2,8 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALAW_TO_ULAW } from '@ccx/g711';
-import { MediaWorkerDirectory } from '@ccx/media-relay';
+import { Redis } from 'ioredis';
+import { MediaWorkerDirectory, refreshDirectory, workerStatusKey } from '@ccx/media-relay';
 import { parseMediaSdp } from '@ccx/sdp';
 import { busPool, waitFor } from '../../support/bus';
 import { buildDist, startChild, type Child } from '../../support/child';
@@ -40,7 +41,38 @@ describe('media worker process over the bus', () => {
   afterAll(async () => {
     worker?.process.kill('SIGTERM');
     await worker?.exited;
-    await pool.closeAll();
+    // A worker that stops leaves the directory at once (it does not wait to go stale).
+    const redis = new Redis(redisUrl());
+    try {
+      expect(await redis.hexists(workerStatusKey(pool.prefix), workerId)).toBe(0);
+    } finally {
+      redis.disconnect();
+      await pool.closeAll();
+    }
+  });
+
+  it('keeps its status in Redis for every SBC replica; on shutdown it removes it', async () => {
+    const redis = new Redis(redisUrl());
+    try {
+      const directory = new MediaWorkerDirectory();
+      await waitFor(
+        'the stored status',
+        async () => (await refreshDirectory(redis, pool.prefix, directory)).workers === 1,
+      );
+      expect(directory.pick()).toBe(workerId);
+      // A second SBC replica reads the same.
+      const other = new MediaWorkerDirectory();
+      await refreshDirectory(redis, pool.prefix, other);
+      expect(other.live().map((w) => w.workerId)).toEqual([workerId]);
+      // Garbage in the hash is skipped, not fatal.
+      await redis.hset(workerStatusKey(pool.prefix), 'junk', '{"status":1}');
+      expect(
+        (await refreshDirectory(redis, pool.prefix, new MediaWorkerDirectory())).invalid,
+      ).toEqual(['junk']);
+      await redis.hdel(workerStatusKey(pool.prefix), 'junk');
+    } finally {
+      redis.disconnect();
+    }
   });
 
   it('announces capacity and load; the directory picks it', async () => {

@@ -78,6 +78,8 @@ export function rowOf(s: StepResult, pinned: boolean): Row {
 /** Why a step missed the bar (or why stepping stopped). */
 /** Saturated when the worker used this much of its core (or waited for it while busy). */
 const SATURATED_CORES = 0.9;
+/** Past this share of its core an event loop is busy often enough for packets to queue. */
+const NEAR_SATURATION = 0.8;
 
 const saturated = (row: Row) =>
   (row.workerCores ?? 0) >= SATURATED_CORES || (row.workerCores ?? 0) + (row.workerWait ?? 0) >= 1;
@@ -95,8 +97,9 @@ export function limitOf(row: Row): string {
   const what = row.failures.join(', ');
   if (row.generatorLimited)
     return `the load generator (its core is saturated, so these figures are not the relay's): ${what}`;
-  if (saturated(row))
-    return `worker CPU saturated (${row.workerCores} cores used, ${row.workerWait} s/s waiting for its core): ${what}`;
+  const busy = (row.workerCores ?? 0) + (row.workerWait ?? 0);
+  if (saturated(row) || busy >= NEAR_SATURATION)
+    return `worker CPU ${saturated(row) ? 'saturated' : 'near saturation, packets queue'} (${row.workerCores} cores used, ${row.workerWait} s/s waiting for its core): ${what}`;
   if (interfered(row))
     return `${what}, with other processes on the worker's core (${row.otherLoad?.[0]} of it busy, the worker waited ${row.workerWait} s/s): on a quiet machine this N may pass`;
   return what;

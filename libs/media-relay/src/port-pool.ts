@@ -34,11 +34,14 @@ const bind = (socket: Socket, port: number, address: string) =>
  * kernel), so skip dns.lookup: by default every unconnected send goes through it and a
  * process.nextTick, a measurable share of the per-packet cost.
  */
-const literalLookup = (
-  address: string,
-  _options: unknown,
-  callback: (err: Error | null, address: string, family: number) => void,
-): void => callback(null, address, isIPv6(address) ? 6 : 4);
+const literalLookup =
+  (family: 4 | 6) =>
+  (
+    address: string,
+    _options: unknown,
+    callback: (err: Error | null, address: string, family: number) => void,
+  ): void =>
+    callback(null, address, family);
 
 const closeQuietly = (socket: Socket) => {
   try {
@@ -82,8 +85,9 @@ export class PortPool {
       if (this.inUse.has(port)) continue;
       this.inUse.add(port);
       const type = isIPv6(this.address) ? 'udp6' : 'udp4';
-      const rtp = createSocket({ type, recvBufferSize: this.bufferBytes, lookup: literalLookup });
-      const rtcp = createSocket({ type, lookup: literalLookup });
+      const lookup = literalLookup(type === 'udp6' ? 6 : 4);
+      const rtp = createSocket({ type, recvBufferSize: this.bufferBytes, lookup });
+      const rtcp = createSocket({ type, lookup });
       try {
         await bind(rtp, port, this.address);
         await bind(rtcp, port + 1, this.address);

@@ -63,6 +63,8 @@ export interface LatencySummary {
 
 /** rtpload's output (fields as it prints them; latencies in µs). */
 export interface LoadResult {
+  /** The generator busy-polled: its CPU is 1.0 by design and says nothing about its headroom. */
+  spin: boolean;
   mode: 'relay' | 'direct';
   calls: number;
   seconds: number;
@@ -103,6 +105,8 @@ export interface LoadOptions {
   host?: string;
   /** Core to pin the generator to (taskset -c), or undefined for no pinning. */
   core: number | undefined;
+  /** Busy-poll instead of sleeping between packets (see rtpload's --spin). */
+  spin?: boolean;
   /** Called once the generator process has started (its clock starts ~50 ms later). */
   onStart?: () => void;
 }
@@ -114,6 +118,7 @@ export function runLoad(o: LoadOptions): Promise<LoadResult> {
     '--warmup',
     String(o.warmup),
     ...(o.direct ? ['--direct'] : ['--host', o.host ?? '127.0.0.1']),
+    ...(o.spin ? ['--spin'] : []),
   );
   const [cmd, argv] = pinned(o.core, o.binary, args);
   const child = track(spawn(cmd, argv, { stdio: ['ignore', 'pipe', 'pipe'] }));

@@ -25,6 +25,8 @@ export interface StepOptions {
   redisUrl: string;
   busPrefix: string;
   binary: string;
+  /** The generator busy-polls (no wake-ups for the relay to pay on loopback). */
+  spin?: boolean;
   tables: string;
   dir: string;
   seconds: number;
@@ -89,6 +91,7 @@ export async function directBaseline(o: StepOptions, planned: PlannedCall[]): Pr
     warmup: 1,
     direct: true,
     core: o.generatorCore,
+    spin: o.spin,
   });
 }
 
@@ -138,6 +141,7 @@ export async function runStep(o: StepOptions, n: number, runId: string): Promise
       warmup: o.warmup,
       direct: false,
       host: relayAddress,
+      spin: o.spin,
       core: o.generatorCore,
       onStart: () => {
         // rtpload starts sending 50 ms after it starts; its steady phase begins after warm-up.

@@ -78,6 +78,7 @@ async function main() {
     workerCore: pin ? 0 : undefined,
     generatorCore: pin ? 1 : undefined,
     workerNodeArgs: (text('--worker-node-args') ?? '').split(' ').filter(Boolean),
+    spin: argv.includes('--spin'),
     log,
   };
   const most = Math.max(...steps);

@@ -14,6 +14,7 @@ import {
 } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildNative } from './lib/native.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'dist');
@@ -79,6 +80,8 @@ for (const top of ['apps', 'libs', 'test/bench', 'test/support']) {
   }
 }
 await Promise.all(jobs);
+const native = buildNative(root, out);
+if (native) console.error(native);
 // When the last build finished: `bin/ccx.js` rebuilds only if a source is newer than this.
 mkdirSync(out, { recursive: true });
 writeFileSync(join(out, '.built'), new Date().toISOString());

@@ -6,12 +6,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   createMediaEngine,
+  loadUdpBatch,
+  type IoKind,
   type MediaEngine,
   type OfferOptions,
   type RelayListener,
 } from '@ccx/media-relay';
 import { parseMediaSdp, type MediaSdp } from '@ccx/sdp';
 import { RtpPeer } from './rtp-peer';
+
+/** Both socket I/O paths when the native addon is built (npm test builds it first). */
+export const ioKinds: IoKind[] = loadUdpBatch() ? ['batch', 'dgram'] : ['dgram'];
+let engineIo: IoKind = 'auto';
+/** The I/O the next engines use (set in a describe.each over ioKinds). */
+export const setEngineIo = (io: IoKind) => {
+  engineIo = io;
+};
 
 let nextPortBase = 41_000 + (process.pid % 50) * 200;
 
@@ -45,6 +55,7 @@ export function openEngine(overrides: Partial<Parameters<typeof createMediaEngin
     promptDir: join(dir, 'prompts'),
     recordingDir: join(dir, 'recordings'),
     listener,
+    io: engineIo,
     ...overrides,
   });
   return { engine, events, dir };

@@ -20,6 +20,8 @@ export const mediaWorkerConfigSchema = z
     MEDIA_IDLE_TIMEOUT_MS: z.coerce.number().int().positive().default(60_000),
     MEDIA_PROMPT_DIR: z.string().default('prompts'),
     MEDIA_RECORDING_DIR: z.string().default('.data/recordings'),
+    /** Socket I/O: `batch` (native recvmmsg addon, IPv4, Linux), `dgram` (node:dgram), or `auto`. */
+    MEDIA_IO: z.enum(['auto', 'batch', 'dgram']).default('auto'),
     MEDIA_STATUS_INTERVAL_MS: z.coerce.number().int().positive().default(2_000),
   })
   .refine((c) => c.MEDIA_PORT_MIN + 3 <= c.MEDIA_PORT_MAX, {

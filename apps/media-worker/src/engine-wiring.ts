@@ -61,6 +61,7 @@ export function createEngine(
     idleTimeoutMs: config.MEDIA_IDLE_TIMEOUT_MS,
     promptDir: config.MEDIA_PROMPT_DIR,
     recordingDir: config.MEDIA_RECORDING_DIR,
+    io: config.MEDIA_IO,
     listener,
   });
 }

@@ -49,6 +49,7 @@ class MediaLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
       workerId,
       sessions: this.engine.activeSessions,
       capacity: this.engine.capacity,
+      io: this.engine.ioKind,
     }));
     this.subscriptions = await serveMediaCommands(this.bus, this.engine, workerId);
     this.status = startWorkerStatus(
@@ -65,6 +66,7 @@ class MediaLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
         workerId,
         ports: `${this.config.MEDIA_PORT_MIN}-${this.config.MEDIA_PORT_MAX}`,
         capacity: this.engine.capacity,
+        io: this.engine.ioKind,
       },
       'media worker ready',
     );

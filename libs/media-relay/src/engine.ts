@@ -16,7 +16,7 @@ import {
   type OfferOptions,
   type SrtpFactory,
 } from './negotiation';
-import { PortPool } from './port-pool';
+import { createPacketIo, type IoKind, type PacketIo } from './io';
 import { RTCP_INTERVAL_MS } from './rtcp-agent';
 import { Session, type PromptFrames, type Recorder } from './session';
 import type { LegName, Law, RelayListener } from './types';
@@ -30,6 +30,8 @@ export interface EngineOptions {
   portMax: number;
   maxSessions?: number;
   idleTimeoutMs: number;
+  /** Socket I/O: the batched native receiver when built (`auto`, the default), or node:dgram. */
+  io?: IoKind;
   /** Mean interval of our RTCP reports per leg (randomised 0.5–1.5×); RFC 3550 suggests 5 s. */
   rtcpIntervalMs?: number;
   recordingDir: string;
@@ -79,7 +81,7 @@ const parse = (sdp: string, what: string): MediaSdp => {
 
 export class MediaEngine {
   private readonly sessions = new Map<string, Entry>();
-  private readonly ports: PortPool;
+  private readonly ports: PacketIo;
   private readonly advertise: string;
   private readonly listener: RelayListener;
   private readonly housekeeping: NodeJS.Timeout;
@@ -89,7 +91,12 @@ export class MediaEngine {
   private readonly retired = { packetsIn: 0, packetsOut: 0, dropped: {} as Record<string, number> };
 
   constructor(private readonly options: EngineOptions) {
-    this.ports = new PortPool(options.portMin, options.portMax, options.bindAddress);
+    this.ports = createPacketIo(
+      options.io ?? 'auto',
+      options.portMin,
+      options.portMax,
+      options.bindAddress,
+    );
     this.advertise = options.advertiseAddress ?? options.bindAddress;
     this.listener = options.listener ?? {};
     this.housekeeping = setInterval(() => this.tick(), 250);
@@ -100,6 +107,11 @@ export class MediaEngine {
   get capacity(): number {
     const byPorts = Math.floor(this.ports.capacity / 2);
     return Math.min(byPorts, this.options.maxSessions ?? byPorts);
+  }
+
+  /** Which socket I/O the engine runs on (`batch` or `dgram`). */
+  get ioKind(): 'batch' | 'dgram' {
+    return this.ports.kind;
   }
 
   get activeSessions(): number {
@@ -301,5 +313,6 @@ export class MediaEngine {
     clearInterval(this.housekeeping);
     if (this.promptTimer !== undefined) clearInterval(this.promptTimer);
     await Promise.all([...this.sessions.values()].map(({ session }) => this.remove(session)));
+    this.ports.close();
   }
 }

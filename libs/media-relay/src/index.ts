@@ -8,7 +8,8 @@ export {
   type SrtpFactory,
   type SrtpSuite,
 } from './negotiation';
-export { PortsExhaustedError } from './port-pool';
+export { PortsExhaustedError, type IoKind } from './io';
+export { BatchIo, loadUdpBatch } from './io/batch-io';
 export type { PromptFrames, Recorder } from './session';
 export type { LegStats } from './stats';
 export type { LegName, Law, RelayListener, SessionRef, SrtpPair } from './types';

@@ -1,10 +1,9 @@
 // One side of a media session: the UDP ports we listen on for that party, what its SDP
 // negotiated, where its media really comes from (latching), and its statistics.
 
-import type { Socket } from 'node:dgram';
 import { DtmfDetector, ReceiverStats, createRtpHeader, type RtpHeader } from '@ccx/rtp';
 import { OutStream } from './out-stream';
-import type { PortPair } from './port-pool';
+import type { PortPair } from './io';
 import type { LegName, Law, SrtpPair } from './types';
 
 export interface Address {
@@ -60,10 +59,6 @@ export class Leg {
 
   get localPort(): number {
     return this.ports.rtpPort;
-  }
-
-  get rtpSocket(): Socket {
-    return this.ports.rtp;
   }
 
   /** Where to send RTP now: the latched source, else the SDP address. */

@@ -6,11 +6,10 @@
 // payload-type mapping, our SSRC and continuous sequence/timestamps, SRTP protect, send.
 // Nothing here throws on input: every refused datagram is counted by reason on its leg.
 
-import type { RemoteInfo } from 'node:dgram';
 import { performance } from 'node:perf_hooks';
 import { classifyPacket, isRtpDrop, parseRtp, setRtpPayloadType } from '@ccx/rtp';
 import { Leg } from './leg';
-import type { PortPair } from './port-pool';
+import type { PortPair } from './io';
 import { buildReport, nextReportDelay, receiveRtcp } from './rtcp-agent';
 import { convertInPlace } from './transcode';
 import type { LegName, Law, RelayListener, SessionRef } from './types';
@@ -88,28 +87,36 @@ export class Session implements SessionRef {
   }
 
   private listen(from: Leg, to: Leg): void {
-    from.ports.rtp.on('message', (msg, rinfo) => this.onDatagram(from, to, msg, rinfo, false));
-    from.ports.rtcp.on('message', (msg, rinfo) => this.onDatagram(from, to, msg, rinfo, true));
     const onError = (err: Error) => {
       from.drop('socket-error');
       this.listener.sendError?.(this, from.name, err);
     };
-    from.ports.rtp.on('error', onError);
-    from.ports.rtcp.on('error', onError);
+    from.ports.rtp.listen(
+      (msg, address, port) => this.onDatagram(from, to, msg, address, port, false),
+      onError,
+    );
+    from.ports.rtcp.listen(
+      (msg, address, port) => this.onDatagram(from, to, msg, address, port, true),
+      onError,
+    );
   }
 
-  onDatagram(from: Leg, to: Leg, msg: Buffer, rinfo: RemoteInfo, rtcpPort: boolean): void {
+  onDatagram(
+    from: Leg,
+    to: Leg,
+    msg: Uint8Array,
+    address: string,
+    port: number,
+    rtcpPort: boolean,
+  ): void {
     if (this.closed) return;
     const kind = classifyPacket(msg);
     if (rtcpPort || kind === 'rtcp') {
-      this.onRtcp(from, msg, rinfo, rtcpPort);
+      this.onRtcp(from, msg, address, port, rtcpPort);
       return;
     }
     const latched = from.latched;
-    if (
-      latched !== undefined &&
-      (rinfo.port !== latched.port || rinfo.address !== latched.address)
-    ) {
+    if (latched !== undefined && (port !== latched.port || address !== latched.address)) {
       from.drop('foreign-source');
       return;
     }
@@ -143,7 +150,7 @@ export class Session implements SessionRef {
       return;
     }
     const now = performance.now();
-    if (latched === undefined) from.latched = { address: rinfo.address, port: rinfo.port };
+    if (latched === undefined) from.latched = { address, port };
     from.lastActivityMs = now;
     from.packetsIn++;
     from.bytesIn += msg.length;
@@ -216,17 +223,20 @@ export class Session implements SessionRef {
     }
   }
 
-  private onRtcp(from: Leg, msg: Buffer, rinfo: RemoteInfo, rtcpPort: boolean): void {
+  private onRtcp(
+    from: Leg,
+    msg: Uint8Array,
+    address: string,
+    port: number,
+    rtcpPort: boolean,
+  ): void {
     const media = from.media;
     if (media === undefined) {
       from.drop('not-negotiated');
       return;
     }
     const latched = rtcpPort ? from.latchedRtcp : from.latched;
-    if (
-      latched !== undefined &&
-      (rinfo.port !== latched.port || rinfo.address !== latched.address)
-    ) {
+    if (latched !== undefined && (port !== latched.port || address !== latched.address)) {
       from.drop('foreign-source');
       return;
     }
@@ -246,7 +256,7 @@ export class Session implements SessionRef {
     if (from.rtcpIn > before) from.lastActivityMs = now;
     // Latch RTCP only on a report that parsed; a muxed one must come from the latched RTP source.
     if (from.rtcpIn > before && latched === undefined && rtcpPort) {
-      from.latchedRtcp = { address: rinfo.address, port: rinfo.port };
+      from.latchedRtcp = { address, port };
     }
   }
 

@@ -3,12 +3,20 @@
 // they reach the parsers. The worker must count and drop them, never crash, and keep relaying
 // the call's real audio exactly.
 
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { RtpHeader, SrtpSession } from 'werift-rtp';
 import type { MediaEngine } from '@ccx/media-relay';
 import { buildCompound, buildReceiverReport, buildSdesCname } from '@ccx/rtp';
 import { waitFor } from '../../support/bus';
-import { PCMU, event, openEngine, setUpCall, type Call } from '../../support/media-engine';
+import {
+  PCMU,
+  event,
+  openEngine,
+  setUpCall,
+  type Call,
+  ioKinds,
+  setEngineIo,
+} from '../../support/media-engine';
 
 const KEY = Buffer.from(Array.from({ length: 30 }, (_, i) => (i * 5 + 1) & 0xff));
 
@@ -42,7 +50,8 @@ function mutate(packet: Uint8Array, random: () => number): Uint8Array {
   return Uint8Array.from({ length: Math.floor(random() * 300) }, () => Math.floor(random() * 256));
 }
 
-describe('media relay: hostile datagrams', () => {
+describe.each(ioKinds)('media relay (%s I/O): hostile datagrams', (io) => {
+  beforeAll(() => setEngineIo(io));
   let engine: MediaEngine;
   let call: Call | undefined;
   afterEach(async () => {

@@ -2,7 +2,7 @@
 
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WaveFile } from 'wavefile';
 import { ALAW_TO_ULAW, decodeAlaw, decodeUlaw, encodeUlaw } from '@ccx/g711';
 import type { MediaEngine } from '@ccx/media-relay';
@@ -16,6 +16,8 @@ import {
   setUpCall,
   type Call,
   type EngineEvents,
+  ioKinds,
+  setEngineIo,
 } from '../../support/media-engine';
 
 /** A 16-bit PCM 8 kHz mono WAV of `ms` milliseconds: a ramp, so every frame differs. */
@@ -28,7 +30,8 @@ function writePrompt(dir: string, name: string, ms: number): Int16Array {
   return pcm;
 }
 
-describe('media relay: prompts and recording', () => {
+describe.each(ioKinds)('media relay (%s I/O): prompts and recording', (io) => {
+  beforeAll(() => setEngineIo(io));
   let engine: MediaEngine;
   let events: EngineEvents;
   let dir: string;

@@ -1,14 +1,24 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ALAW_TO_ULAW, ULAW_TO_ALAW } from '@ccx/g711';
 import type { MediaEngine } from '@ccx/media-relay';
 import { buildTelephoneEvent } from '@ccx/rtp';
 import { sleep } from '../../support/bus';
-import { PCMA, PCMU, event, openEngine, setUpCall, type Call } from '../../support/media-engine';
+import {
+  PCMA,
+  PCMU,
+  event,
+  openEngine,
+  setUpCall,
+  type Call,
+  ioKinds,
+  setEngineIo,
+} from '../../support/media-engine';
 
 const pattern = (seed: number, n = 160) =>
   Uint8Array.from({ length: n }, (_, i) => (seed * 7 + i) & 0xff);
 
-describe('media relay: real UDP on loopback', () => {
+describe.each(ioKinds)('media relay (%s I/O): real UDP on loopback', (io) => {
+  beforeAll(() => setEngineIo(io));
   let engine: MediaEngine;
   let calls: Call[] = [];
   afterEach(async () => {

@@ -1,23 +1,16 @@
-// UDP port pairs from a configured range: an even port for RTP and the odd one above it for
-// RTCP (RFC 3550 §11), bound together. A pair whose bind fails (another process holds one of
-// the ports) is skipped; the pool walks the range round-robin so a port just freed is not
-// handed out again at once (late packets of the old call must not reach the new one).
+// Relay sockets on node:dgram: one JS callback and one Buffer per datagram. Works everywhere
+// (IPv4 and IPv6); batch-io.ts is the faster path for IPv4 on Linux.
 
 import { createSocket, type Socket } from 'node:dgram';
 import { isIPv6 } from 'node:net';
-
-export interface PortPair {
-  rtpPort: number;
-  rtp: Socket;
-  rtcp: Socket;
-}
-
-export class PortsExhaustedError extends Error {
-  constructor(min: number, max: number) {
-    super(`no free UDP port pair in ${min}-${max}`);
-    this.name = 'PortsExhaustedError';
-  }
-}
+import {
+  PortCursor,
+  PortsExhaustedError,
+  type PacketHandler,
+  type PacketIo,
+  type PortPair,
+  type UdpEndpoint,
+} from './types';
 
 const bind = (socket: Socket, port: number, address: string) =>
   new Promise<void>((resolve, reject) => {
@@ -28,6 +21,14 @@ const bind = (socket: Socket, port: number, address: string) =>
       resolve();
     });
   });
+
+const closeQuietly = (socket: Socket) => {
+  try {
+    socket.close();
+  } catch {
+    // already closed
+  }
+};
 
 /**
  * We only ever send to IP literals (SDP addresses are validated, latched ones come from the
@@ -43,47 +44,47 @@ const literalLookup =
   ): void =>
     callback(null, address, family);
 
-const closeQuietly = (socket: Socket) => {
-  try {
-    socket.close();
-  } catch {
-    // already closed
-  }
-};
+class DgramEndpoint implements UdpEndpoint {
+  constructor(
+    readonly socket: Socket,
+    readonly port: number,
+  ) {}
 
-export class PortPool {
-  /** First even port of the range. */
-  private readonly first: number;
-  private readonly pairs: number;
-  private cursor = 0;
-  private readonly inUse = new Set<number>();
+  listen(handler: PacketHandler, onError: (err: Error) => void): void {
+    this.socket.on('message', (msg, rinfo) => handler(msg, rinfo.address, rinfo.port));
+    this.socket.on('error', onError);
+  }
+
+  send(bytes: Uint8Array, port: number, address: string): void {
+    this.socket.send(bytes, port, address);
+  }
+}
+
+export class DgramIo implements PacketIo {
+  readonly kind = 'dgram' as const;
+  private readonly ports: PortCursor;
 
   constructor(
-    private readonly min: number,
-    private readonly max: number,
+    min: number,
+    max: number,
     private readonly address: string,
     /** Socket buffer size in bytes; a relay under load needs more than the kernel default. */
     private readonly bufferBytes = 1 << 20,
   ) {
-    this.first = min % 2 === 0 ? min : min + 1;
-    this.pairs = Math.max(0, Math.floor((max - this.first + 1) / 2));
+    this.ports = new PortCursor(min, max);
   }
 
-  /** How many pairs the range holds. */
   get capacity(): number {
-    return this.pairs;
+    return this.ports.pairs;
   }
 
   get free(): number {
-    return this.pairs - this.inUse.size;
+    return this.ports.pairs - this.ports.inUse.size;
   }
 
   async allocate(): Promise<PortPair> {
-    for (let tried = 0; tried < this.pairs; tried++) {
-      const port = this.first + 2 * this.cursor;
-      this.cursor = (this.cursor + 1) % this.pairs;
-      if (this.inUse.has(port)) continue;
-      this.inUse.add(port);
+    for (const port of this.ports.candidates()) {
+      this.ports.inUse.add(port);
       const type = isIPv6(this.address) ? 'udp6' : 'udp4';
       const lookup = literalLookup(type === 'udp6' ? 6 : 4);
       const rtp = createSocket({ type, recvBufferSize: this.bufferBytes, lookup });
@@ -96,19 +97,28 @@ export class PortPool {
         } catch {
           // the kernel caps it (net.core.wmem_max); the default still works
         }
-        return { rtpPort: port, rtp, rtcp };
+        return {
+          rtpPort: port,
+          rtp: new DgramEndpoint(rtp, port),
+          rtcp: new DgramEndpoint(rtcp, port + 1),
+        };
       } catch {
         closeQuietly(rtp);
         closeQuietly(rtcp);
-        this.inUse.delete(port);
+        this.ports.inUse.delete(port);
       }
     }
-    throw new PortsExhaustedError(this.min, this.max);
+    throw new PortsExhaustedError(this.ports.min, this.ports.max);
   }
 
   release(pair: PortPair): void {
-    closeQuietly(pair.rtp);
-    closeQuietly(pair.rtcp);
-    this.inUse.delete(pair.rtpPort);
+    for (const e of [pair.rtp, pair.rtcp]) {
+      if (e instanceof DgramEndpoint) closeQuietly(e.socket);
+    }
+    this.ports.inUse.delete(pair.rtpPort);
+  }
+
+  close(): void {
+    // Sockets are released with their sessions.
   }
 }

@@ -23,13 +23,24 @@ export function buildNative(root, out) {
   if (process.platform !== 'linux') return undefined;
   if (existsSync(target) && statSync(target).mtimeMs >= statSync(source).mtimeMs) return undefined;
   const headers = nodeHeaders();
-  if (!headers) return 'build: udp_batch addon skipped (no Node headers found): the media worker uses node:dgram';
+  if (!headers)
+    return 'build: udp_batch addon skipped (no Node headers found): the media worker uses node:dgram';
   mkdirSync(join(out, 'native'), { recursive: true });
   const cc = process.env.CC ?? 'cc';
   try {
     execFileSync(
       cc,
-      ['-O2', '-Wall', '-shared', '-fPIC', '-DNODE_GYP_MODULE_NAME=udp_batch', `-I${headers}`, '-o', target, source],
+      [
+        '-O2',
+        '-Wall',
+        '-shared',
+        '-fPIC',
+        '-DNODE_GYP_MODULE_NAME=udp_batch',
+        `-I${headers}`,
+        '-o',
+        target,
+        source,
+      ],
       { stdio: ['ignore', 'ignore', 'pipe'] },
     );
     return 'build: udp_batch addon compiled';

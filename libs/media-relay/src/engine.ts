@@ -138,15 +138,7 @@ export class MediaEngine {
     if (existing !== undefined) {
       // A re-offer (re-INVITE, or the same offer retried): same ports and keys, new parameters.
       const { session } = existing;
-      const result = negotiateOffer(
-        offer,
-        options,
-        session.a,
-        session.b,
-        this.advertise,
-        this.options.makeSrtp,
-        existing.negotiation,
-      );
+      const result = this.negotiate(offer, options, session, existing.negotiation);
       existing.negotiation = result.negotiation;
       return { sessionId: session.sessionId, sdp: result.sdp, workerId: this.options.workerId };
     }
@@ -171,20 +163,25 @@ export class MediaEngine {
       this.options.rtcpIntervalMs ?? RTCP_INTERVAL_MS,
     );
     try {
-      const result = negotiateOffer(
-        offer,
-        options,
-        session.a,
-        session.b,
-        this.advertise,
-        this.options.makeSrtp,
-      );
+      const result = this.negotiate(offer, options, session);
       this.sessions.set(this.key(tenantId, callId), { session, negotiation: result.negotiation });
       return { sessionId, sdp: result.sdp, workerId: this.options.workerId };
     } catch (err) {
       this.release(session);
       throw err;
     }
+  }
+
+  private negotiate(offer: MediaSdp, options: OfferOptions, s: Session, previous?: Negotiation) {
+    return negotiateOffer(
+      offer,
+      options,
+      s.a,
+      s.b,
+      this.advertise,
+      this.options.makeSrtp,
+      previous,
+    );
   }
 
   answer(tenantId: string, callId: string, sdp: string) {

@@ -124,6 +124,19 @@ function legMedia(sdp: MediaSdp, codec: SdpCodec, law: Law): LegMedia {
   };
 }
 
+/** New media for a leg; when its SDP address moved (a re-INVITE), the leg latches afresh. */
+function setMedia(leg: Leg, media: LegMedia): void {
+  const old = leg.media;
+  if (
+    old !== undefined &&
+    (old.rtp.address !== media.rtp.address || old.rtp.port !== media.rtp.port)
+  ) {
+    leg.latched = undefined;
+    leg.latchedRtcp = undefined;
+  }
+  leg.media = media;
+}
+
 /** Sets leg a up from the caller's offer and returns the SDP to offer leg b. */
 export function negotiateOffer(
   offer: MediaSdp,
@@ -172,14 +185,7 @@ export function negotiateOffer(
 
   // Leg a can send before the answer (early media towards b is dropped until b is known).
   const firstLaw = LAW[aNames[0] as G711Name];
-  const moved =
-    a.media !== undefined &&
-    (a.media.rtp.address !== offer.audio.address || a.media.rtp.port !== offer.audio.port);
-  a.media = legMedia(offer, first, firstLaw);
-  if (moved) {
-    a.latched = undefined;
-    a.latchedRtcp = undefined;
-  }
+  setMedia(a, legMedia(offer, first, firstLaw));
   const originA = previous?.originA ?? origin(advertise);
   const originB = previous
     ? { ...previous.originB, sessionVersion: previous.originB.sessionVersion + 1 }
@@ -240,14 +246,7 @@ export function negotiateAnswer(
   const bLaw = LAW[bName];
   const aCodec = n.aCodecs.find((c) => isG711(c) === bName) ?? (n.aCodecs[0] as SdpCodec);
   const aLaw = LAW[isG711(aCodec) as G711Name];
-  const moved =
-    b.media !== undefined &&
-    (b.media.rtp.address !== answer.audio.address || b.media.rtp.port !== answer.audio.port);
-  b.media = legMedia(answer, bCodec, bLaw);
-  if (moved) {
-    b.latched = undefined;
-    b.latchedRtcp = undefined;
-  }
+  setMedia(b, legMedia(answer, bCodec, bLaw));
   const aMedia = legMedia(n.offer, aCodec, aLaw);
   a.media = { ...aMedia, rtp: a.media?.rtp ?? aMedia.rtp };
   // RFC 3264 §8: the version goes up with every new SDP we send leg a (the first stays 1).

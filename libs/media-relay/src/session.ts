@@ -7,30 +7,17 @@
 // Nothing here throws on input: every refused datagram is counted by reason on its leg.
 
 import { performance } from 'node:perf_hooks';
+import type { CallRecorder, PromptPlayer } from '@ccx/media-files';
 import { classifyPacket, isRtpDrop, parseRtp, setRtpPayloadType } from '@ccx/rtp';
 import { Leg } from './leg';
 import type { PortPair } from './io';
 import { buildReport, nextReportDelay, receiveRtcp } from './rtcp-agent';
 import { convertInPlace } from './transcode';
-import type { LegName, Law, RelayListener, SessionRef } from './types';
+import type { LegName, RelayListener, SessionRef } from './types';
 
-export interface PromptFrames {
-  nextFrame(out: Uint8Array): boolean;
-  readonly playedMs: number;
-  readonly done: boolean;
-}
-
-export interface Recorder {
-  push(
-    channel: 0 | 1,
-    codes: Uint8Array,
-    law: Law,
-    rtpTimestamp: number,
-    ssrc: number,
-    nowMs: number,
-  ): void;
-  stop(nowMs: number): Promise<{ file: string; durationMs: number; bytes: number }>;
-}
+/** What the session needs of a prompt player and a recorder (@ccx/media-files). */
+export type PromptFrames = Pick<PromptPlayer, 'nextFrame' | 'playedMs' | 'done'>;
+export type Recorder = Pick<CallRecorder, 'push' | 'stop'>;
 
 interface Playing {
   leg: Leg;

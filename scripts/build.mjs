@@ -85,8 +85,9 @@ if (native) console.error(native);
 // When the last build finished: `bin/ccx.js` rebuilds only if a source is newer than this.
 mkdirSync(out, { recursive: true });
 writeFileSync(join(out, '.built'), new Date().toISOString());
+// On stderr: a bench's `--json` output (stdout) must stay one JSON object even after a build.
 if (!process.argv.includes('--quiet') || compiled > 0) {
-  console.log(
+  console.error(
     `build: ${compiled} files compiled, ${copied} assets copied in ${Date.now() - started} ms`,
   );
 }

@@ -64,7 +64,12 @@ export default tseslint.config(
             },
             {
               sourceTag: 'scope:cli',
-              onlyDependOnLibsWithTags: ['scope:control-plane', 'scope:media', 'scope:shared'],
+              onlyDependOnLibsWithTags: [
+                'scope:control-plane',
+                'scope:media',
+                'scope:sbc',
+                'scope:shared',
+              ],
             },
             {
               sourceTag: 'scope:sbc',

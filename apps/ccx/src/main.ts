@@ -4,6 +4,7 @@ import { registerBusCommands } from './commands/bus';
 import { registerG711Command } from './commands/g711';
 import { registerHealthCommand } from './commands/health';
 import { registerResourceCommands } from './commands/resources';
+import { registerSipCommand } from './commands/sip';
 import { UsageError } from './commands/target';
 import { registerTenantCommands } from './commands/tenants';
 import { registerWebhookCommands } from './commands/webhooks';
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
   registerBusCommands(program);
   registerHealthCommand(program);
   registerG711Command(program);
+  registerSipCommand(program);
   return program;
 }
 

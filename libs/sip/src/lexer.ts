@@ -1,5 +1,14 @@
 // Character classes and small scanners shared by the header and URI parsers (RFC 3261 25.1).
 
+/** Removes leading and trailing SP/HTAB only (String.prototype.trim also eats a BOM or NBSP). */
+export function trimLws(s: string): string {
+  let a = 0;
+  let b = s.length;
+  while (a < b && (s[a] === ' ' || s[a] === '\t')) a++;
+  while (b > a && (s[b - 1] === ' ' || s[b - 1] === '\t')) b--;
+  return a === 0 && b === s.length ? s : s.slice(a, b);
+}
+
 const TOKEN = /^[A-Za-z0-9\-.!%*_+`'~]+$/;
 
 export const isToken = (s: string): boolean => TOKEN.test(s);

@@ -133,3 +133,14 @@ describe('parseSipMessage', () => {
     expect(refused).toBeGreaterThan(inputs.length / 2);
   });
 });
+
+describe('refusal reasons', () => {
+  it('are one printable line of at most 200 characters, whatever the input quotes', () => {
+    const r = parseSipMessage(base.replace('Call-ID: abc@host', `Via: \x07${'x'.repeat(5000)}\rq`));
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.reason.startsWith('Via: bad Via: ?xxx')).toBe(true);
+    expect(r.reason.length).toBe(200);
+    expect(/[\x00-\x1f]/.test(r.reason)).toBe(false); // eslint-disable-line no-control-regex
+  });
+});

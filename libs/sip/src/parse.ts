@@ -1,7 +1,7 @@
 // parseSipMessage: one SIP message from a datagram or a framed stream chunk (RFC 3261 7, 18.3).
 // Never throws; work and allocation are bounded by SipLimits.
 import { canonicalName, LIST_HEADERS } from './header-names';
-import { isToken, splitOutside } from './lexer';
+import { isToken, splitOutside, trimLws } from './lexer';
 import {
   DEFAULT_SIP_LIMITS,
   type SipHeader,
@@ -14,6 +14,10 @@ import { parseUri } from './uri';
 import { parseHeaderValue } from './values';
 
 const utf8 = new TextDecoder('utf-8');
+
+/** A reason quotes the input: keep it one printable line of at most 200 characters. */
+// eslint-disable-next-line no-control-regex
+const oneLine = (s: string): string => s.slice(0, 200).replace(/[\x00-\x1f\x7f]/g, '?');
 const encoder = new TextEncoder();
 
 /** Offset just past the blank line ending the head (CRLFCRLF, or bare LF tolerated), or -1. */
@@ -52,9 +56,6 @@ function parseStartLine(line: string): StartLine | string {
   return { type: 'request', method, uri: uri.value, rawUri, version: version.toUpperCase() };
 }
 
-// Only SP and HTAB: String.prototype.trim would also eat a UTF-8 BOM or NBSP in a value.
-const trimLws = (s: string): string => s.replace(/^[ \t]+|[ \t]+$/g, '');
-
 type Lines = { lines: string[] } | { error: string };
 
 /** Splits the head into logical lines, unfolding LWS continuations. */
@@ -78,7 +79,7 @@ function parseHeaders(lines: string[], limits: SipLimits): SipHeader[] | string 
   for (const line of lines) {
     const colon = line.indexOf(':');
     if (colon < 0) return `header line without a colon: ${line.slice(0, 80)}`;
-    const rawName = line.slice(0, colon).replace(/[ \t]+$/, '');
+    const rawName = trimLws(line.slice(0, colon));
     if (!isToken(rawName)) return `bad header name: ${rawName.slice(0, 80)}`;
     const name = canonicalName(rawName);
     const value = trimLws(line.slice(colon + 1));
@@ -140,8 +141,10 @@ export function parseSipMessage(
   const head = utf8.decode(bytes.subarray(begin, headEnd));
   // A response is never answered: only a request gets `status: 400`.
   const isResponse = /^SIP\//i.test(head);
-  const bad = (reason: string): SipParseResult =>
-    isResponse ? { ok: false, reason } : { ok: false, reason, status: 400 };
+  const bad = (why: string): SipParseResult => {
+    const reason = oneLine(why);
+    return isResponse ? { ok: false, reason } : { ok: false, reason, status: 400 };
+  };
   const lines = logicalLines(head, lim);
   if ('error' in lines) return bad(lines.error);
   const [first = '', ...rest] = lines.lines;

@@ -26,10 +26,13 @@ export function parseVia(value: string): Parsed<Via> {
   const [, name = '', version = '', transport = '', rest = ''] = m;
   if (!isToken(name) || !isToken(version) || !isToken(transport)) return fail('bad Via protocol');
   const semi = paramStart(rest);
-  const sentBy = rest
-    .slice(0, semi)
-    .replace(/\s*:\s*/, ':')
-    .trim();
+  // LWS may surround the `:` before the port (wsinv); split by hand, a regex here is quadratic.
+  const raw = rest.slice(0, semi);
+  const colon = raw.lastIndexOf(':');
+  const sentBy =
+    colon < 0 || raw.includes(']', colon)
+      ? raw.trim()
+      : `${raw.slice(0, colon).trim()}:${raw.slice(colon + 1).trim()}`;
   const hp = parseHostPort(sentBy);
   if (!hp) return fail(`bad Via sent-by: ${sentBy}`);
   const params = parseParams(rest.slice(semi));

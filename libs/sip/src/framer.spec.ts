@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SipStreamFramer } from './framer';
 import { parseSipMessage } from './parse';
-import { torture } from './testing/fixtures';
+import { torture, tortureNames } from './testing/fixtures';
 
 const enc = new TextEncoder();
 const concat = (...parts: Uint8Array[]): Uint8Array => {
@@ -53,5 +53,26 @@ describe('SipStreamFramer', () => {
     const endless = new SipStreamFramer(1000);
     expect(endless.push(new Uint8Array(1001).fill(0x41)).error).toBe('head too large');
     expect(endless.buffered).toBe(0);
+  });
+
+  it('frames every valid torture message however the stream is chunked', () => {
+    const all = tortureNames('valid')
+      .filter((n) => n !== 'dblreq')
+      .map((n) => torture('valid', n));
+    const stream = concat(...all.flatMap((m) => [m, enc.encode('\r\n\r\n')]));
+    let seed = 7;
+    const random = (): number => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
+    for (let round = 0; round < 20; round++) {
+      const framer = new SipStreamFramer();
+      const out: Uint8Array[] = [];
+      for (let at = 0; at < stream.length;) {
+        const size = 1 + Math.floor(random() * (round < 10 ? 40 : 3000));
+        const r = framer.push(stream.subarray(at, at + size));
+        expect(r.error).toBeUndefined();
+        out.push(...r.messages);
+        at += size;
+      }
+      expect(out).toEqual(all);
+    }
   });
 });

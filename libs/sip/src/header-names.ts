@@ -81,6 +81,7 @@ const KNOWN = [
   'Warning',
   'WWW-Authenticate',
 ];
+const KNOWN_SET: ReadonlySet<string> = new Set(KNOWN);
 const BY_LOWER = new Map(KNOWN.map((n) => [n.toLowerCase(), n]));
 
 /** Headers whose value is `#element`: a comma-separated list that may be split into entries. */
@@ -115,6 +116,7 @@ export const LIST_HEADERS: ReadonlySet<string> = new Set([
 
 /** Maps a header name as written to its canonical long form (unknown names kept as written). */
 export function canonicalName(name: string): string {
+  if (KNOWN_SET.has(name)) return name; // written canonically: the usual case
   const lower = name.toLowerCase();
   return COMPACT[lower] ?? BY_LOWER.get(lower) ?? name;
 }

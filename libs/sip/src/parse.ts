@@ -100,18 +100,27 @@ function parseHeaders(lines: string[], limits: SipLimits): SipHeader[] | string 
   return headers;
 }
 
-const ONCE = ['Call-ID', 'CSeq', 'From', 'To', 'Max-Forwards', 'Content-Length', 'Content-Type'];
+const ONCE = new Set([
+  'Call-ID',
+  'CSeq',
+  'From',
+  'To',
+  'Max-Forwards',
+  'Content-Length',
+  'Content-Type',
+]);
+const REQUIRED = ['Via', 'From', 'To', 'Call-ID', 'CSeq'];
 
 function checkMessage(start: StartLine, headers: SipHeader[]): string | undefined {
-  for (const name of ONCE) {
-    const found = headers.filter((h) => h.name === name);
-    if (found.length > 1 && new Set(found.map((h) => h.value)).size > 1) {
-      return `${name} appears more than once with different values`;
+  const seen = new Map<string, string>();
+  for (const h of headers) {
+    const first = seen.get(h.name);
+    if (first === undefined) seen.set(h.name, h.value);
+    else if (first !== h.value && ONCE.has(h.name)) {
+      return `${h.name} appears more than once with different values`;
     }
   }
-  for (const name of ['Via', 'From', 'To', 'Call-ID', 'CSeq']) {
-    if (!headers.some((h) => h.name === name)) return `missing ${name}`;
-  }
+  for (const name of REQUIRED) if (!seen.has(name)) return `missing ${name}`;
   const cseq = headers.find((h) => h.name === 'CSeq')?.parsed;
   if (start.type === 'request' && cseq?.kind === 'cseq' && cseq.cseq.method !== start.method) {
     return `CSeq method ${cseq.cseq.method} does not match ${start.method}`;

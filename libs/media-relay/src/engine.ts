@@ -67,7 +67,7 @@ function addLegs(
 ): void {
   for (const leg of [session.a, session.b]) {
     t.packetsIn += leg.packetsIn;
-    t.packetsOut += leg.packetsOut;
+    t.packetsOut += leg.out.packets;
     for (const [reason, n] of Object.entries(leg.dropped))
       t.dropped[reason] = (t.dropped[reason] ?? 0) + n;
   }

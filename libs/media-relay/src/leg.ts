@@ -36,7 +36,6 @@ export class Leg {
   stats?: ReceiverStats;
   packetsIn = 0;
   bytesIn = 0;
-  packetsOut = 0;
   bytesOut = 0;
   rtcpIn = 0;
   rtcpOut = 0;

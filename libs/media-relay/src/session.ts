@@ -8,7 +8,7 @@
 
 import { performance } from 'node:perf_hooks';
 import type { CallRecorder, PromptPlayer } from '@ccx/media-files';
-import { classifyPacket, isRtpDrop, parseRtp, setRtpPayloadType } from '@ccx/rtp';
+import { classifyPacket, isRtpDrop, parseRtp, setRtpPayloadType, writeRtpHeader } from '@ccx/rtp';
 import { Leg } from './leg';
 import type { PortPair } from './io';
 import { buildReport, nextReportDelay, receiveRtcp } from './rtcp-agent';
@@ -195,7 +195,6 @@ export class Session implements SessionRef {
       return;
     }
     to.out.sent(payloadLength);
-    to.packetsOut++;
     to.bytesOut += wire.length;
     to.ports.rtp.send(wire, port, address);
   }
@@ -299,12 +298,13 @@ export class Session implements SessionRef {
       p.sent++;
       if (media === undefined || dest === undefined) continue;
       const { sequence, timestamp, marker } = p.leg.out.generate(FRAME_SAMPLES, now);
-      frame[0] = 0x80;
-      frame[1] = (marker ? 0x80 : 0) | media.audioPt;
-      frame[2] = sequence >> 8;
-      frame[3] = sequence & 0xff;
-      new DataView(frame.buffer, frame.byteOffset).setUint32(4, timestamp);
-      new DataView(frame.buffer, frame.byteOffset).setUint32(8, p.leg.out.ssrc);
+      writeRtpHeader(frame, {
+        payloadType: media.audioPt,
+        sequence,
+        timestamp,
+        ssrc: p.leg.out.ssrc,
+        marker,
+      });
       // The socket keeps the buffer until sent: hand it a copy, the frame buffer is reused.
       this.send(p.leg, Uint8Array.from(frame), FRAME_SAMPLES, dest.port, dest.address);
     }

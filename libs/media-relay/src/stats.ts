@@ -1,28 +1,12 @@
 // Per-leg statistics as the media.query / media.delete replies carry them, with a MOS from the
 // simplified G.107 E-model (libs/rtp e-model.ts) fed by what we measured on that leg.
 
+import type { MediaLegStats } from '@ccx/contracts';
 import { g711Mos } from '@ccx/rtp';
 import type { Leg } from './leg';
 
-export interface LegStats {
-  remote?: string;
-  latched: boolean;
-  srtp: boolean;
-  codec?: 'PCMU' | 'PCMA';
-  packetsIn: number;
-  packetsOut: number;
-  bytesIn: number;
-  bytesOut: number;
-  rtcpIn: number;
-  rtcpOut: number;
-  packetsLost: number;
-  fractionLost: number;
-  jitterMs: number;
-  rttMs?: number;
-  mos?: number;
-  dropped: Record<string, number>;
-  dtmfDigits: string;
-}
+/** The shape is the contract's (`mediaLegStats` in @ccx/contracts), not restated here. */
+export type LegStats = MediaLegStats;
 
 /** Packetisation (20 ms) plus a typical jitter buffer of twice the measured jitter, at least 20 ms. */
 const playoutDelayMs = (jitterMs: number) => 20 + Math.max(20, 2 * jitterMs);
@@ -47,7 +31,7 @@ export function legStats(leg: Leg): LegStats {
     srtp: leg.srtp !== undefined,
     codec: leg.media ? (leg.media.law === 'ulaw' ? 'PCMU' : 'PCMA') : undefined,
     packetsIn: leg.packetsIn,
-    packetsOut: leg.packetsOut,
+    packetsOut: leg.out.packets,
     bytesIn: leg.bytesIn,
     bytesOut: leg.bytesOut,
     rtcpIn: leg.rtcpIn,

@@ -3,15 +3,10 @@
 // CPU). A worker that has not reported for three of its intervals, is draining or is full is
 // not picked.
 
-export interface WorkerStatus {
-  workerId: string;
-  capacity: number;
-  activeSessions: number;
-  transcodingSessions: number;
-  cpu: number;
-  intervalMs: number;
-  draining: boolean;
-}
+import type { EventData } from '@ccx/contracts';
+
+/** A media.worker-status event's data (the contract's schema is the one definition). */
+export type WorkerStatus = EventData<'media.worker-status'>;
 
 export class MediaWorkerDirectory {
   private readonly workers = new Map<string, { status: WorkerStatus; seenMs: number }>();

@@ -7,7 +7,8 @@ const leg = z.enum(['a', 'b']);
 const requestId = z.string().min(1).max(128);
 const callId = z.string().min(1).max(256);
 
-const legStats = z.object({
+/** Per-leg statistics of a media session (media.query, media.delete). */
+export const mediaLegStats = z.object({
   /** Where the peer's media comes from once latched ("ip:port"), else where its SDP said. */
   remote: z.string().optional(),
   latched: z.boolean(),
@@ -88,8 +89,8 @@ export const commandCatalogue = {
     request: z.object({ tenantId, requestId, callId }),
     reply: z.object({
       deleted: z.boolean(),
-      a: legStats.optional(),
-      b: legStats.optional(),
+      a: mediaLegStats.optional(),
+      b: mediaLegStats.optional(),
     }),
   },
   'media.query': {
@@ -103,8 +104,8 @@ export const commandCatalogue = {
       transcoding: z.boolean(),
       recording: z.boolean(),
       mos: z.number().min(1).max(5).optional(),
-      a: legStats,
-      b: legStats,
+      a: mediaLegStats,
+      b: mediaLegStats,
     }),
   },
   'media.play': {
@@ -144,6 +145,8 @@ export type CommandName = keyof CommandCatalogue;
 export type CommandRequest<N extends CommandName> = z.output<CommandCatalogue[N]['request']>;
 export type CommandRequestInput<N extends CommandName> = z.input<CommandCatalogue[N]['request']>;
 export type CommandReply<N extends CommandName> = z.output<CommandCatalogue[N]['reply']>;
+
+export type MediaLegStats = z.output<typeof mediaLegStats>;
 
 export const commandNames = Object.keys(commandCatalogue) as CommandName[];
 

@@ -34,6 +34,19 @@ export class SrtpRtpContext {
     this.sources = new SsrcTable(maxSsrcs, windowSize);
   }
 
+  /**
+   * The packet index (§3.3.1) of sequence number `seq` for a source, if the replay window lets it
+   * through. Protecting applies it too: never reuse an index, since the same keystream over two
+   * payloads would leak both.
+   */
+  private admit(state: ReturnType<SsrcTable['get']>, seq: number): number | SrtpDropReason {
+    const index = estimateIndex(state ? state.window.highest : -1, seq);
+    if (index < 0) return 'too-old';
+    if (index > MAX_SRTP_INDEX) return 'key-exhausted';
+    const verdict = state ? state.window.check(index) : 'ok';
+    return verdict === 'ok' ? index : verdict;
+  }
+
   protect(packet: Uint8Array, out?: Uint8Array): Uint8Array | SrtpDropReason {
     const length = packet.length;
     if (length < 12) return 'short';
@@ -44,12 +57,8 @@ export class SrtpRtpContext {
     const ssrc = readUint32(packet, 8);
     const seq = readUint16(packet, 2);
     const state = this.sources.get(ssrc);
-    const index = estimateIndex(state ? state.window.highest : -1, seq);
-    if (index < 0) return 'too-old';
-    if (index > MAX_SRTP_INDEX) return 'key-exhausted';
-    // Never reuse an index: the same keystream over different payloads would leak both.
-    const verdict = state ? state.window.check(index) : 'ok';
-    if (verdict !== 'ok') return verdict;
+    const index = this.admit(state, seq);
+    if (typeof index === 'string') return index;
 
     const total = length + this.tagLength;
     const dst = outputBuffer(out, total);
@@ -75,11 +84,8 @@ export class SrtpRtpContext {
     const ssrc = readUint32(packet, 8);
     const seq = readUint16(packet, 2);
     const state = this.sources.get(ssrc);
-    const index = estimateIndex(state ? state.window.highest : -1, seq);
-    if (index < 0) return 'too-old';
-    if (index > MAX_SRTP_INDEX) return 'key-exhausted';
-    const verdict = state ? state.window.check(index) : 'ok';
-    if (verdict !== 'ok') return verdict;
+    const index = this.admit(state, seq);
+    if (typeof index === 'string') return index;
 
     const roc = Math.floor(index / 65536);
     const digest = this.mac.compute(packet, end, roc, true);

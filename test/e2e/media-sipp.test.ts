@@ -20,7 +20,7 @@ import type { MediaEngine, OfferOptions } from '@ccx/media-relay';
 import { parseRtcp } from '@ccx/rtp';
 import { parseMediaSdp } from '@ccx/sdp';
 import { waitFor } from '../support/bus';
-import { PCMA, PCMU, openEngine } from '../support/media-engine';
+import { PCMA, PCMU, closeOpened, openEngine } from '../support/media-engine';
 import { RtpPeer } from '../support/rtp-peer';
 import { SipUas, header } from '../support/sip-uas';
 
@@ -118,7 +118,7 @@ describe.skipIf(!sippInstalled)('media relay with SIPp as the caller (external R
     if (sipp !== undefined && sipp.child.exitCode === null) sipp.child.kill('SIGKILL');
     sipp = undefined;
     for (const close of closers.splice(0)) close();
-    await engine?.close();
+    await closeOpened();
     engine = undefined;
   });
 

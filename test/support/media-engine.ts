@@ -23,6 +23,15 @@ export const setEngineIo = (io: IoKind) => {
   engineIo = io;
 };
 
+/** Engines and parties opened by the helpers below, closed by closeOpened() after each test. */
+const opened: { engines: MediaEngine[]; peers: RtpPeer[] } = { engines: [], peers: [] };
+
+/** Closes every engine and call party the helpers opened (use as `afterEach(closeOpened)`). */
+export async function closeOpened(): Promise<void> {
+  for (const peer of opened.peers.splice(0)) peer.close();
+  await Promise.all(opened.engines.splice(0).map((e) => e.close()));
+}
+
 let nextPortBase = 41_000 + (process.pid % 50) * 200;
 
 export interface EngineEvents {
@@ -58,6 +67,7 @@ export function openEngine(overrides: Partial<Parameters<typeof createMediaEngin
     io: engineIo,
     ...overrides,
   });
+  opened.engines.push(engine);
   return { engine, events, dir };
 }
 
@@ -89,6 +99,7 @@ export async function setUpCall(
 ): Promise<Call> {
   const a = await RtpPeer.open();
   const b = await RtpPeer.open();
+  opened.peers.push(a, b);
   const offered = await engine.offer(tenantId, callId, aSdp(a), options);
   const offerToB = mustParse(offered.sdp);
   const answered = engine.answer(tenantId, callId, bSdp(b, offerToB));

@@ -16,6 +16,7 @@ import {
   type Call,
   ioKinds,
   setEngineIo,
+  closeOpened,
 } from '../../support/media-engine';
 
 const KEY = Buffer.from(Array.from({ length: 30 }, (_, i) => (i * 5 + 1) & 0xff));
@@ -54,12 +55,7 @@ describe.each(ioKinds)('media relay (%s I/O): hostile datagrams', (io) => {
   beforeAll(() => setEngineIo(io));
   let engine: MediaEngine;
   let call: Call | undefined;
-  afterEach(async () => {
-    call?.a.close();
-    call?.b.close();
-    call = undefined;
-    await engine?.close();
-  });
+  afterEach(closeOpened);
 
   it('survives 6,000 mutated RTP/SRTP/RTCP datagrams on both legs and keeps relaying exactly', async () => {
     ({ engine } = openEngine());

@@ -18,6 +18,7 @@ import {
   type EngineEvents,
   ioKinds,
   setEngineIo,
+  closeOpened,
 } from '../../support/media-engine';
 
 /** A 16-bit PCM 8 kHz mono WAV of `ms` milliseconds: a ramp, so every frame differs. */
@@ -36,12 +37,7 @@ describe.each(ioKinds)('media relay (%s I/O): prompts and recording', (io) => {
   let events: EngineEvents;
   let dir: string;
   let call: Call | undefined;
-  afterEach(async () => {
-    call?.a.close();
-    call?.b.close();
-    call = undefined;
-    await engine?.close();
-  });
+  afterEach(closeOpened);
 
   const open = async () => {
     ({ engine, events, dir } = openEngine());

@@ -9,9 +9,9 @@ import {
   event,
   openEngine,
   setUpCall,
-  type Call,
   ioKinds,
   setEngineIo,
+  closeOpened,
 } from '../../support/media-engine';
 
 const pattern = (seed: number, n = 160) =>
@@ -20,23 +20,10 @@ const pattern = (seed: number, n = 160) =>
 describe.each(ioKinds)('media relay (%s I/O): real UDP on loopback', (io) => {
   beforeAll(() => setEngineIo(io));
   let engine: MediaEngine;
-  let calls: Call[] = [];
-  afterEach(async () => {
-    for (const c of calls) {
-      c.a.close();
-      c.b.close();
-    }
-    calls = [];
-    await engine?.close();
-  });
+  afterEach(closeOpened);
 
-  const call = async (
-    ...args: Parameters<typeof setUpCall> extends [unknown, ...infer R] ? R : never
-  ) => {
-    const c = await setUpCall(engine, ...args);
-    calls.push(c);
-    return c;
-  };
+  const call = (...args: Parameters<typeof setUpCall> extends [unknown, ...infer R] ? R : never) =>
+    setUpCall(engine, ...args);
 
   it('passes G.711 through unchanged when both legs use the same law, with our own SSRC and continuous numbering', async () => {
     ({ engine } = openEngine());

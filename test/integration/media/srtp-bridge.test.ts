@@ -17,6 +17,7 @@ import {
   type Call,
   ioKinds,
   setEngineIo,
+  closeOpened,
 } from '../../support/media-engine';
 
 const KEY_B = Buffer.from(Array.from({ length: 30 }, (_, i) => (i * 11 + 3) & 0xff));
@@ -42,12 +43,7 @@ describe.each(ioKinds)(
     beforeAll(() => setEngineIo(io));
     let engine: MediaEngine;
     let call: Call | undefined;
-    afterEach(async () => {
-      call?.a.close();
-      call?.b.close();
-      call = undefined;
-      await engine?.close();
-    });
+    afterEach(closeOpened);
 
     it('bridges a plain A-law leg to an SRTP µ-law leg both ways, bit-exact, with SRTCP reports', async () => {
       ({ engine } = openEngine({ rtcpIntervalMs: 100 }));

@@ -25,3 +25,6 @@ export type {
 } from './types';
 export { formatUri, parseUri } from './uri';
 export { parseCSeq, parseHeaderValue, parseMediaType, parseNameAddr, parseVia } from './values';
+export * from './message';
+export * from './transport';
+export * from './transaction';

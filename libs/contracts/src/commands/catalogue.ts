@@ -1,11 +1,18 @@
 import { z } from 'zod';
-import { tenantId } from '../envelope';
+import { e164, tenantId } from '../envelope';
 
 const g711Codec = z.enum(['PCMU', 'PCMA']);
 const leg = z.enum(['a', 'b']);
 /** Caller-chosen id of one request: a retry with the same id returns the first reply unchanged. */
 const requestId = z.string().min(1).max(128);
 const callId = z.string().min(1).max(256);
+
+/** Where the SBC should send a call: a Teams user (by number), any SIP URI, or a number via trunks. */
+const callTarget = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('teams-user'), number: e164 }),
+  z.object({ kind: z.literal('sip-uri'), uri: z.string().regex(/^sips?:/, 'a sip: or sips: URI') }),
+  z.object({ kind: z.literal('number'), number: e164 }),
+]);
 
 /** Per-leg statistics of a media session (media.query, media.delete). */
 export const mediaLegStats = z.object({
@@ -130,6 +137,42 @@ export const commandCatalogue = {
     description: 'Start or stop recording a call to a stereo WAV (leg a left, leg b right).',
     request: z.object({ tenantId, requestId, callId, action: z.enum(['start', 'stop']) }),
     reply: z.object({ recording: z.boolean(), file: z.string().optional() }),
+  },
+  'sbc.connect': {
+    version: 1,
+    handledBy: 'sbc',
+    description:
+      'Connect a call the SBC is holding (offered to routing) to a Teams user, a SIP URI or a number.',
+    request: z.object({ tenantId, requestId, callId, target: callTarget }),
+    reply: z.object({ accepted: z.boolean(), reason: z.string().optional() }),
+  },
+  'sbc.transfer': {
+    version: 1,
+    handledBy: 'sbc',
+    description:
+      'Transfer an answered call: blind to a target, or attended onto another call of the same SBC (Replaces).',
+    request: z.object({
+      tenantId,
+      requestId,
+      callId,
+      kind: z.enum(['blind', 'attended']),
+      target: callTarget.optional(),
+      /** Attended: the consultation call that replaces this call's far side. */
+      withCallId: callId.optional(),
+    }),
+    reply: z.object({ accepted: z.boolean(), reason: z.string().optional() }),
+  },
+  'sbc.hangup': {
+    version: 1,
+    handledBy: 'sbc',
+    description: 'End a call (CANCEL or BYE on both legs) with a Q.850 cause.',
+    request: z.object({
+      tenantId,
+      requestId,
+      callId,
+      q850Cause: z.number().int().min(0).max(127).default(16),
+    }),
+    reply: z.object({ ended: z.boolean() }),
   },
   'system.ping': {
     version: 1,

@@ -1,0 +1,4 @@
+// SBC policy: configuration model, classification (ACL), routing with failover order, dial plans,
+// caller-ID screening, header rules, admission control, rate limiting. Plain TypeScript.
+export * from './config';
+export * from './types';

@@ -22,3 +22,4 @@ export type {
   SdpParseResult,
   SdpRewrite,
 } from './types';
+export { callBandwidth, type Bandwidth, type BandwidthInput } from './bandwidth';

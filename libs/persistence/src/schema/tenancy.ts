@@ -20,6 +20,23 @@ const timestamps = {
   revision: integer('revision').notNull().default(1),
 };
 
+/** An ordered number normalisation rule of a tenant's dial plan (first match wins). */
+export interface DialRuleRow {
+  name?: string;
+  pattern: string;
+  translation: string;
+}
+
+/** A per-trunk SIP header manipulation rule (the SBC applies them; docs/configuration.md). */
+export interface HeaderRuleRow {
+  direction: 'in' | 'out';
+  action: 'add' | 'remove' | 'rewrite';
+  header: string;
+  value?: string;
+  match?: string;
+  methods?: string[];
+}
+
 export const tenants = pgTable(
   'tenants',
   {
@@ -28,9 +45,26 @@ export const tenants = pgTable(
     status: text('status', { enum: ['active', 'suspended'] })
       .notNull()
       .default('active'),
+    /** Left-most label of the tenant's Direct Routing FQDN; unique when set. */
+    teamsSubdomain: text('teams_subdomain'),
+    /** Concurrent calls across the tenant's trunks and Teams; no limit when null. */
+    maxCalls: integer('max_calls'),
+    maxBandwidthKbps: integer('max_bandwidth_kbps'),
+    /** A From number the tenant does not own: refuse, rewrite to caller_id_rewrite_to, or allow. */
+    callerIdPolicy: text('caller_id_policy', { enum: ['reject', 'rewrite', 'allow'] })
+      .notNull()
+      .default('reject'),
+    callerIdRewriteTo: text('caller_id_rewrite_to'),
+    dialPlan: jsonb('dial_plan')
+      .$type<DialRuleRow[]>()
+      .notNull()
+      .default(sql`'[]'::jsonb`),
     ...timestamps,
   },
-  (t) => [index('tenants_list_idx').on(t.createdAt, t.id)],
+  (t) => [
+    index('tenants_list_idx').on(t.createdAt, t.id),
+    uniqueIndex('tenants_teams_subdomain_uq').on(t.teamsSubdomain),
+  ],
 );
 
 /** Lists page through a tenant's rows in (created_at, id) order (keyset pagination). */
@@ -78,6 +112,8 @@ export const sites = pgTable(
     kind: text('kind', { enum: ['central', 'branch'] }).notNull(),
     /** ISO 3166-1 alpha-2. */
     country: text('country').notNull(),
+    /** Calls from this site egress only through trunks in the site's country. */
+    localEgress: boolean('local_egress').notNull().default(false),
     ...timestamps,
   },
   (t) => [uniqueIndex('sites_tenant_name_uq').on(t.tenantId, t.name), listIndex('sites', t)],
@@ -96,6 +132,26 @@ export const trunks = pgTable(
     maxChannels: integer('max_channels').notNull(),
     codecs: text('codecs').array().notNull(),
     enabled: boolean('enabled').notNull().default(true),
+    /** Source addresses/networks allowed to send on this trunk (ACL); empty: address or host. */
+    sources: text('sources')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    /** Certificate names accepted on TLS connections from this trunk. */
+    tlsNames: text('tls_names')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    maxBandwidthKbps: integer('max_bandwidth_kbps'),
+    ptime: integer('ptime').notNull().default(20),
+    /** Lower tries first among trunks that qualify. */
+    priority: integer('priority').notNull().default(100),
+    /** IP to send to instead of resolving host. */
+    address: text('address'),
+    headerRules: jsonb('header_rules')
+      .$type<HeaderRuleRow[]>()
+      .notNull()
+      .default(sql`'[]'::jsonb`),
     ...timestamps,
   },
   (t) => [uniqueIndex('trunks_tenant_name_uq').on(t.tenantId, t.name), listIndex('trunks', t)],

@@ -127,6 +127,13 @@ export const MICROSOFT_PROXIES: TeamsProxy[] = [
   { host: 'sip3.pstnhub.microsoft.com', port: 5061 },
 ];
 
+export const MICROSOFT_TLS_NAMES: string[] = [
+  'sip.pstnhub.microsoft.com',
+  'sip2.pstnhub.microsoft.com',
+  'sip3.pstnhub.microsoft.com',
+  '*.pstnhub.microsoft.com',
+];
+
 export const sbcSettings = z.object({
   teams: z
     .object({
@@ -137,19 +144,13 @@ export const sbcSettings = z.object({
       /** Where Teams signalling comes from (ACL and attribution): Microsoft's documented ranges. */
       sources: z.array(network).default(['52.112.0.0/14', '52.122.0.0/15']),
       /** Certificate names accepted from Teams on TLS. */
-      tlsNames: z
-        .array(hostName)
-        .default([
-          'sip.pstnhub.microsoft.com',
-          'sip2.pstnhub.microsoft.com',
-          'sip3.pstnhub.microsoft.com',
-          '*.pstnhub.microsoft.com',
-        ]),
+      tlsNames: z.array(hostName).default(MICROSOFT_TLS_NAMES),
     })
     .default({
       proxies: MICROSOFT_PROXIES,
       sources: ['52.112.0.0/14', '52.122.0.0/15'],
-      tlsNames: [],
+      // zod 4 returns an outer default as written: repeat the inner defaults, not [] here.
+      tlsNames: MICROSOFT_TLS_NAMES,
     }),
   options: z
     .object({

@@ -1,1 +1,3 @@
 export * from './types';
+export { responseTarget } from './keys';
+export { TransactionLayer, type TransactionLayerOptions, type TransactionStats } from './layer';

@@ -1,0 +1,231 @@
+// Requests inside an established call: BYE, re-INVITE and UPDATE (hold, resume, session refresh),
+// REFER from leg b (transfer with NOTIFY sipfrag), and anything else relayed to the other side.
+import {
+  bodyText,
+  createResponse,
+  headerValue,
+  methodOf,
+  textBody,
+  type ServerTransaction,
+  type SipMessage,
+} from '@ccx/sip';
+import type { Call } from './call';
+import { ALLOW, SDP } from './call-context';
+import type { Dialog } from './dialog';
+import { Q850 } from './q850';
+import { transfer } from './transfer';
+
+export type Side = 'a' | 'b';
+
+const noop = {
+  onResponse: () => undefined,
+  onTimeout: () => undefined,
+  onTransportError: () => undefined,
+};
+
+export function handleInDialog(
+  call: Call,
+  side: Side,
+  dialog: Dialog,
+  tx: ServerTransaction,
+): void {
+  const request = tx.request;
+  const method = methodOf(request);
+  if (!dialog.acceptRemoteSeq(request)) {
+    tx.respond(
+      createResponse(request, 500, {
+        reason: 'CSeq out of order',
+        headers: [['Retry-After', '1']],
+      }),
+    );
+    return;
+  }
+  switch (method) {
+    case 'BYE':
+      tx.respond(createResponse(request, 200));
+      if (call.replaced(dialog)) return; // the transferor leaving after a transfer
+      call.hangup(Q850.normalClearing, side === 'a' ? 'caller' : 'callee', side);
+      return;
+    case 'INVITE':
+    case 'UPDATE':
+      void offer(call, side, dialog, tx, method);
+      return;
+    case 'OPTIONS':
+      tx.respond(createResponse(request, 200, { headers: [['Allow', ALLOW]] }));
+      return;
+    case 'REFER':
+      if (side !== 'b') {
+        tx.respond(
+          createResponse(request, 501, { reason: 'Transfer of the calling side not supported' }),
+        );
+        return;
+      }
+      transfer(call, dialog, tx);
+      return;
+    case 'PRACK':
+      tx.respond(createResponse(request, 200));
+      return;
+    default:
+      relay(call, side, tx);
+  }
+}
+
+/** INFO, MESSAGE, NOTIFY…: sent on to the other side, its final status relayed back. */
+function relay(call: Call, side: Side, tx: ServerTransaction): void {
+  const other = side === 'a' ? call.bDialog : call.aDialog;
+  const request = tx.request;
+  if (!other || call.state !== 'answered') {
+    tx.respond(createResponse(request, 481));
+    return;
+  }
+  const contentType = headerValue(request, 'Content-Type');
+  const passed: [string, string][] = [];
+  for (const name of ['Event', 'Subscription-State', 'Info-Package']) {
+    const v = headerValue(request, name);
+    if (v) passed.push([name, v]);
+  }
+  const out = other.request(methodOf(request), {
+    headers: passed,
+    ...(request.body.length ? { body: request.body } : {}),
+    ...(contentType ? { contentType } : {}),
+  });
+  call.ctx.sip.send(out, other.target, {
+    onResponse: (res) => {
+      if (res.startLine.type === 'response' && res.startLine.status >= 200) {
+        tx.respond(createResponse(request, res.startLine.status, { reason: res.startLine.reason }));
+      }
+    },
+    onTimeout: () => tx.respond(createResponse(request, 408)),
+    onTransportError: () => tx.respond(createResponse(request, 503)),
+  });
+}
+
+const direction = (sdp: string): string =>
+  /a=(inactive|sendonly|recvonly|sendrecv)/.exec(sdp.split('m=audio')[1] ?? sdp)?.[1] ?? 'sendrecv';
+
+/**
+ * re-INVITE / UPDATE. From leg a with SDP: re-offered through the media worker and on to leg b, its
+ * answer back to a. From leg b, or without SDP (a session refresh): answered here with our current
+ * SDP for that leg, its direction mirrored, so hold (a=inactive, sendonly) is acknowledged at once.
+ */
+async function offer(
+  call: Call,
+  side: Side,
+  dialog: Dialog,
+  tx: ServerTransaction,
+  method: string,
+): Promise<void> {
+  const request = tx.request;
+  dialog.refreshTarget(request);
+  const sdp = request.body.length > 0 ? bodyText(request) : undefined;
+  if (sdp) noteHold(call, side, sdp);
+  if (!sdp || side === 'b' || !call.bDialog || call.state !== 'answered') {
+    const ours = side === 'a' ? call.aLocalSdp : call.bLocalSdp;
+    const answer = ours ? mirror(bumpVersion(ours), sdp ? direction(sdp) : 'sendrecv') : undefined;
+    if (answer) {
+      if (side === 'a') call.aLocalSdp = answer;
+      else call.bLocalSdp = answer;
+    }
+    tx.respond(okWith(call, request, answer));
+    return;
+  }
+  try {
+    call.aOfferSdp = sdp;
+    const reoffer = await call.ctx.media.offer({
+      tenantId: call.tenant.id,
+      callId: call.id,
+      fromTag: dialog.remoteTag,
+      sdp,
+      bProfile: call.bProfile ?? 'RTP/AVP',
+    });
+    call.bLocalSdp = reoffer.sdp;
+    const b = call.bDialog;
+    const out = b.request(method, { body: textBody(reoffer.sdp), contentType: SDP });
+    call.ctx.sip.send(out, b.target, {
+      onResponse: (res) => {
+        if (res.startLine.type !== 'response' || res.startLine.status < 200) return;
+        const status = res.startLine.status;
+        if (method === 'INVITE' && status < 300)
+          void call.ctx.sip.ack(b.request('ACK', { seq: b.localSeq }), b.target);
+        if (status >= 300) {
+          tx.respond(createResponse(request, status, { reason: res.startLine.reason }));
+          return;
+        }
+        b.refreshTarget(res);
+        void call.ctx.media
+          .answer({
+            tenantId: call.tenant.id,
+            callId: call.id,
+            toTag: b.remoteTag,
+            sdp: bodyText(res),
+          })
+          .then((a) => {
+            call.aLocalSdp = a.sdp;
+            tx.respond(okWith(call, request, a.sdp));
+          })
+          .catch(() => tx.respond(createResponse(request, 488)));
+      },
+      onTimeout: () => tx.respond(createResponse(request, 408)),
+      onTransportError: () => tx.respond(createResponse(request, 503)),
+    });
+  } catch (err) {
+    call.ctx.log.warn({ callId: call.id, err: String(err) }, 're-offer refused');
+    tx.respond(createResponse(request, 488));
+  }
+}
+
+function okWith(call: Call, request: SipMessage, sdp: string | undefined): SipMessage {
+  return createResponse(request, 200, {
+    headers: [
+      [
+        'Contact',
+        call.aDialog && request === call.tx.request
+          ? call.aDialog.contact
+          : contactFor(call, request),
+      ],
+      ['Allow', ALLOW],
+    ],
+    ...(sdp ? { body: textBody(sdp), contentType: SDP } : {}),
+  });
+}
+
+function contactFor(call: Call, request: SipMessage): string {
+  const callId = headerValue(request, 'Call-ID');
+  if (call.bDialog && callId === call.bDialog.callId) return call.bDialog.contact;
+  return call.aDialog?.contact ?? call.aContact();
+}
+
+function noteHold(call: Call, side: Side, sdp: string): void {
+  const dir = direction(sdp);
+  const held = dir === 'inactive' || dir === 'sendonly';
+  const by = side === 'a' ? 'caller' : 'callee';
+  if (held !== call.heldBy.has(side)) {
+    if (held) call.heldBy.add(side);
+    else call.heldBy.delete(side);
+    call.ctx.events.emit(held ? 'call.held' : 'call.resumed', call.tenant.id, call.id, { by });
+  }
+}
+
+const MIRROR: Record<string, string> = {
+  sendonly: 'recvonly',
+  recvonly: 'sendonly',
+  inactive: 'inactive',
+  sendrecv: 'sendrecv',
+};
+
+function mirror(sdp: string, theirs: string): string {
+  const ours = MIRROR[theirs] ?? 'sendrecv';
+  return /a=(inactive|sendonly|recvonly|sendrecv)/.test(sdp)
+    ? sdp.replace(/a=(inactive|sendonly|recvonly|sendrecv)/, `a=${ours}`)
+    : sdp.replace(/\r\n$/, `\r\na=${ours}\r\n`);
+}
+
+/** RFC 3264 8: a changed SDP carries a higher o= version. */
+function bumpVersion(sdp: string): string {
+  return sdp.replace(
+    /^(o=\S+ \S+ )(\d+)/m,
+    (_m, head: string, v: string) => `${head}${BigInt(v) + 1n}`,
+  );
+}
+
+export { noop };

@@ -1,0 +1,604 @@
+// One B2BUA call: leg a (the caller, our UAS dialog) and leg b (the callee, our UAC dialog),
+// set up through sequential next-hop attempts with failover, media anchored on a media worker.
+// In-dialog handling (BYE, re-INVITE, UPDATE, REFER, INFO) is in call-dialog.ts.
+import { randomUUID } from 'node:crypto';
+import type { Destination, Ingress, TenantConfig, TrunkConfig } from '@ccx/sbc-policy';
+import {
+  bodyText,
+  createResponse,
+  fromTag as fromTagOf,
+  getHeader,
+  headerValue,
+  newTag,
+  textBody,
+  type ServerTransaction,
+  type SipMessage,
+} from '@ccx/sip';
+import type { EventInput } from '@ccx/contracts';
+import { Attempt } from './attempt';
+import type { CallEventName } from './ports';
+import { ALLOW, SDP, SUPPORTED, type CallContext } from './call-context';
+import { Dialog } from './dialog';
+import type { ConnectTarget } from './policy-port';
+import { Q850, q850ForStatus, q850FromReason } from './q850';
+import { contactUri } from './sip-out';
+
+export type CallState = 'setup' | 'waiting' | 'early' | 'answered' | 'ended';
+export type EndReason =
+  'normal' | 'busy' | 'no-answer' | 'rejected' | 'cancelled' | 'failed' | 'transferred';
+
+export interface CallStart {
+  tx: ServerTransaction;
+  ingress: Ingress;
+  tenant: TenantConfig;
+  direction: 'inbound' | 'outbound';
+  calling: string;
+  called: string;
+  callingRewritten: boolean;
+  destinations: Destination[];
+  holdForRouting: boolean;
+  kbps: number;
+  releases: (() => void)[];
+}
+
+export class Call {
+  readonly id = randomUUID();
+  state: CallState = 'setup';
+  readonly tenant: TenantConfig;
+  readonly direction: 'inbound' | 'outbound';
+  readonly calling: string;
+  readonly called: string;
+  readonly callingRewritten: boolean;
+  readonly tx: ServerTransaction;
+  readonly ingress: Ingress;
+  /** Our To tag towards leg a. */
+  readonly aTag = newTag();
+  aDialog?: Dialog;
+  bDialog?: Dialog;
+  /** The SDP leg a offered last (re-used when leg b is replaced by a transfer). */
+  aOfferSdp: string;
+  /** The SDP we last sent to leg b, and to leg a. */
+  bLocalSdp?: string;
+  aLocalSdp?: string;
+  attempt?: Attempt;
+  attempts = 0;
+  egress?: string;
+  mediaWorkerId?: string;
+  transcoded?: boolean;
+  codec?: 'PCMA' | 'PCMU';
+  readonly startedAt: number;
+  answeredAt?: number;
+  private destinations: Destination[];
+  private next = 0;
+  private lastFailure = { status: 503, q850: Q850.noCircuit as number };
+  private releases: (() => void)[];
+  private egressRelease?: () => void;
+  private okTimer?: NodeJS.Timeout;
+  private holdTimer?: NodeJS.Timeout;
+  private mediaProfile?: 'RTP/AVP' | 'RTP/SAVP';
+  private ringingSent = false;
+  readonly kbps: number;
+  /** Which sides have put the call on hold (a=inactive / sendonly). */
+  readonly heldBy = new Set<'a' | 'b'>();
+  /** A transfer in progress: the leg b being replaced and how to report progress to it. */
+  private transferring?: {
+    old: Dialog;
+    report: (status: number, reason: string) => void;
+    headers: [string, string][];
+    byeOldNow: boolean;
+  };
+  /** Old legs b after a transfer: their BYE ends nothing. */
+  private replacedDialogs = new Set<Dialog>();
+
+  constructor(
+    readonly ctx: CallContext,
+    start: CallStart,
+  ) {
+    this.tx = start.tx;
+    this.ingress = start.ingress;
+    this.tenant = start.tenant;
+    this.direction = start.direction;
+    this.calling = start.calling;
+    this.called = start.called;
+    this.callingRewritten = start.callingRewritten;
+    this.destinations = start.destinations;
+    this.releases = start.releases;
+    this.kbps = start.kbps;
+    this.aOfferSdp = bodyText(start.tx.request);
+    this.startedAt = ctx.now();
+    start.tx.onCancel = () => this.onCancel();
+    this.emitCall('call.offered', {
+      direction: this.direction,
+      from: {
+        uri: `tel:${this.calling}`,
+        ...(isE164(this.calling) ? { number: this.calling } : {}),
+      },
+      to: { uri: `tel:${this.called}`, ...(isE164(this.called) ? { number: this.called } : {}) },
+      ...(this.ingress.kind === 'trunk' ? { trunkId: this.ingress.trunk.id } : {}),
+      ...(this.ingress.kind === 'trunk' && this.ingress.trunk.siteId
+        ? { siteId: this.ingress.trunk.siteId }
+        : {}),
+      sbcId: ctx.sbcId,
+      sipCallId: headerValue(start.tx.request, 'Call-ID') ?? '',
+    });
+    if (start.holdForRouting) this.waitForRouting();
+    else void this.tryNext();
+  }
+
+  /** State read after an await (TypeScript keeps the narrowing from before it). */
+  isEnded(): boolean {
+    return this.state === 'ended';
+  }
+
+  get ingressName(): string {
+    return this.ingress.kind === 'trunk' ? this.ingress.trunk.id : 'teams';
+  }
+
+  private emitCall<N extends CallEventName>(name: N, data: EventInput<N>): void {
+    this.ctx.events.emit(name, this.tenant.id, this.id, data);
+  }
+
+  // ---- routing command (queue numbers) ---------------------------------------------------
+
+  private waitForRouting(): void {
+    this.state = 'waiting';
+    this.respondA(180);
+    this.holdTimer = setTimeout(() => {
+      if (this.state === 'waiting') this.fail(480, Q850.noAnswer, 'no routing decision');
+    }, this.ctx.holdForRoutingMs);
+  }
+
+  /** `sbc.connect`: route a waiting (or still ringing) call to a target. */
+  connect(target: ConnectTarget): { accepted: boolean; reason?: string } {
+    if (this.state !== 'waiting') return { accepted: false, reason: `call is ${this.state}` };
+    const destinations = this.ctx.policy.destinationsFor(this.tenant, target);
+    if (destinations.length === 0) return { accepted: false, reason: 'no destination for target' };
+    clearTimeout(this.holdTimer);
+    this.state = 'setup';
+    this.destinations = destinations;
+    this.next = 0;
+    void this.tryNext();
+    return { accepted: true };
+  }
+
+  // ---- next-hop attempts --------------------------------------------------------------------
+
+  async tryNext(): Promise<void> {
+    if (this.state === 'ended') return;
+    const destination = this.destinations[this.next++];
+    if (!destination) {
+      if (this.transferring) return this.transferFailed(this.lastFailure.status);
+      this.fail(this.lastFailure.status, this.lastFailure.q850, 'no next hop answered');
+      return;
+    }
+    this.releaseEgress();
+    const trunk: TrunkConfig | undefined =
+      destination.kind === 'trunk' ? destination.trunk : undefined;
+    if (trunk) {
+      const admitted = this.ctx.policy.admit({ tenant: this.tenant, trunk, kbps: this.kbps });
+      if (!admitted.ok) {
+        // The tenant is counted at ingress; a full trunk is skipped like a failed one.
+        this.emitCall('call.admission-rejected', {
+          scope: admitted.scope,
+          id: admitted.id,
+          limit: admitted.limit,
+          inUse: admitted.inUse,
+          max: admitted.max,
+          ...(admitted.requestedKbps !== undefined
+            ? { requestedKbps: admitted.requestedKbps }
+            : {}),
+          sipStatus: 503,
+        });
+        this.lastFailure = { status: 503, q850: Q850.noCircuit };
+        return this.tryNext();
+      }
+      this.egressRelease = admitted.release;
+    }
+    const profile = destination.kind === 'teams' ? 'RTP/SAVP' : 'RTP/AVP';
+    let offerSdp: string;
+    try {
+      offerSdp = await this.offerMedia(profile, trunk);
+    } catch (err) {
+      this.ctx.log.warn({ callId: this.id, err: String(err) }, 'media offer failed');
+      if (this.transferring) return this.transferFailed(488);
+      const mismatch = /codec|G\.711|not acceptable|no common/i.test(String(err));
+      this.fail(
+        mismatch ? 488 : 503,
+        mismatch ? Q850.bearerNotAvailable : Q850.resourceUnavailable,
+        String(err),
+      );
+      return;
+    }
+    if (this.isEnded()) return;
+    this.attempts++;
+    this.attempt = new Attempt(this, destination, offerSdp);
+    await this.attempt.start();
+  }
+
+  private async offerMedia(profile: 'RTP/AVP' | 'RTP/SAVP', trunk?: TrunkConfig): Promise<string> {
+    const offer = await this.ctx.media.offer({
+      tenantId: this.tenant.id,
+      callId: this.id,
+      fromTag: fromTagOf(this.tx.request) ?? 'a',
+      sdp: this.aOfferSdp,
+      bProfile: profile,
+      ...(trunk ? { bCodecs: trunk.codecs } : {}),
+    });
+    this.mediaProfile = profile;
+    this.mediaWorkerId = offer.workerId;
+    this.bLocalSdp = offer.sdp;
+    return offer.sdp;
+  }
+
+  /** A next hop failed: try the next one when the status allows it, else give up with it. */
+  attemptFailed(status: number, reason: SipMessage | undefined): void {
+    if (this.state === 'ended') return;
+    this.attempt = undefined;
+    const q850 =
+      q850FromReason(reason ? headerValue(reason, 'Reason') : undefined) ?? q850ForStatus(status);
+    this.lastFailure = { status, q850 };
+    if (this.ctx.policy.failoverStatuses.has(status) && this.next < this.destinations.length) {
+      this.ctx.log.info({ callId: this.id, status }, 'next hop failed; trying the next one');
+      void this.tryNext();
+      return;
+    }
+    if (this.transferring) return this.transferFailed(status);
+    this.fail(
+      status,
+      q850,
+      reason?.startLine.type === 'response' ? reason.startLine.reason : 'failed',
+    );
+  }
+
+  /** 18x from leg b: relay ringing / early media to leg a. */
+  async provisional(response: SipMessage, status: number): Promise<void> {
+    if (this.transferring)
+      return this.transferring.report(status, status === 183 ? 'Session Progress' : 'Ringing');
+    if (this.state === 'ended' || this.state === 'answered') return;
+    this.state = 'early';
+    if (response.body.length > 0 && !this.aLocalSdp) {
+      const toTag = headerValue(response, 'To') ?? '';
+      try {
+        const answer = await this.ctx.media.answer({
+          tenantId: this.tenant.id,
+          callId: this.id,
+          toTag,
+          sdp: bodyText(response),
+        });
+        this.aLocalSdp = answer.sdp;
+        this.transcoded = answer.transcoding;
+      } catch (err) {
+        this.ctx.log.warn({ callId: this.id, err: String(err) }, 'early media answer refused');
+      }
+    }
+    if (this.state !== 'early') return;
+    const early = this.aLocalSdp !== undefined && status === 183;
+    this.respondA(status === 183 && !early ? 180 : status, early ? this.aLocalSdp : undefined);
+    if (!this.ringingSent) {
+      this.ringingSent = true;
+      this.emitCall('call.ringing', { earlyMedia: early });
+    }
+  }
+
+  /** Leg b answered: answer leg a with the media worker's SDP. */
+  async answered(bDialog: Dialog, response: SipMessage): Promise<void> {
+    if (this.transferring) return this.transferAnswered(bDialog, response);
+    this.bDialog = bDialog;
+    this.ctx.register(bDialog, this, 'b');
+    try {
+      const answer = await this.ctx.media.answer({
+        tenantId: this.tenant.id,
+        callId: this.id,
+        toTag: bDialog.remoteTag,
+        sdp: bodyText(response),
+      });
+      this.aLocalSdp = answer.sdp;
+      this.transcoded = answer.transcoding;
+      this.codec = /PCMU/.test(answer.sdp.split('m=audio')[1]?.split('\n')[0] ?? '')
+        ? 'PCMU'
+        : 'PCMA';
+    } catch (err) {
+      this.ctx.log.warn({ callId: this.id, err: String(err) }, 'media answer refused');
+      this.hangupB(Q850.bearerNotAvailable);
+      this.fail(488, Q850.bearerNotAvailable, 'answer not acceptable');
+      return;
+    }
+    if (this.state === 'ended') {
+      this.hangupB(Q850.normalClearing);
+      return;
+    }
+    this.state = 'answered';
+    this.answeredAt = this.ctx.now();
+    this.egress = this.attempt?.name ?? this.egress;
+    const target = this.tx.received;
+    const contact = this.aContact();
+    const dialog = Dialog.asUas(this.tx.request, this.aTag, contact, {
+      ...target.source,
+      ...(target.connectionId ? { connectionId: target.connectionId } : {}),
+    });
+    if (dialog) {
+      this.aDialog = dialog;
+      this.ctx.register(dialog, this, 'a');
+    }
+    const ok = this.okResponse();
+    this.tx.respond(ok);
+    this.retransmitOk(ok);
+    this.emitCall('call.answered', { ...(this.codec ? { codec: this.codec } : {}) });
+  }
+
+  okResponse(): SipMessage {
+    return createResponse(this.tx.request, 200, {
+      toTag: this.aTag,
+      headers: [
+        ['Contact', this.aContact()],
+        ['Allow', ALLOW],
+        ['Supported', SUPPORTED],
+      ],
+      body: textBody(this.aLocalSdp ?? ''),
+      contentType: SDP,
+    });
+  }
+
+  /** RFC 3261 13.3.1.4: the UAS core retransmits 2xx over UDP until the ACK arrives. */
+  private retransmitOk(ok: SipMessage): void {
+    if (this.tx.received.source.protocol !== 'udp') return;
+    let interval = this.ctx.t1;
+    const deadline = this.ctx.now() + 64 * this.ctx.t1;
+    const tick = () => {
+      if (this.state !== 'answered' || !this.okTimer) return;
+      if (this.ctx.now() >= deadline) {
+        this.okTimer = undefined;
+        this.ctx.log.warn({ callId: this.id }, 'no ACK for our 200 OK; ending the call');
+        this.hangup(Q850.recoveryOnTimerExpiry, 'system');
+        return;
+      }
+      void this.ctx.sip.transport
+        .send(ok, this.aDialog?.target ?? this.tx.received.source)
+        .catch(() => undefined);
+      interval = Math.min(interval * 2, this.ctx.t2);
+      this.okTimer = setTimeout(tick, interval);
+    };
+    this.okTimer = setTimeout(tick, interval);
+  }
+
+  /** The ACK for our 2xx arrived. */
+  acked(): void {
+    clearTimeout(this.okTimer);
+    this.okTimer = undefined;
+  }
+
+  aContact(): string {
+    const local = this.ctx.sip.local(this.tx.received.source);
+    const fqdn =
+      this.ingress.kind === 'teams' ? this.ctx.policy.tenantFqdn(this.tenant) : undefined;
+    return contactUri(
+      this.called.startsWith('+') ? this.called : undefined,
+      fqdn ?? local.host,
+      local,
+    );
+  }
+
+  respondA(status: number, sdp?: string, reason?: string, extra: [string, string][] = []): void {
+    if (this.tx.state === 'terminated' || this.tx.state === 'completed') return;
+    const headers: [string, string][] = [...extra];
+    if (status > 100 && status < 300) headers.push(['Contact', this.aContact()], ['Allow', ALLOW]);
+    this.tx.respond(
+      createResponse(this.tx.request, status, {
+        toTag: this.aTag,
+        ...(reason ? { reason } : {}),
+        headers,
+        ...(sdp ? { body: textBody(sdp), contentType: SDP } : {}),
+      }),
+    );
+  }
+
+  // ---- ending ------------------------------------------------------------------------------
+
+  private onCancel(): void {
+    if (this.state === 'answered' || this.state === 'ended') return;
+    this.respondA(487);
+    this.attempt?.cancel('Q.850;cause=16;text="Call completed elsewhere"');
+    this.finish('cancelled', 487, Q850.normalClearing, 'caller');
+  }
+
+  /** Refuse the call to leg a (setup failed everywhere). */
+  fail(status: number, q850: number, why: string): void {
+    if (this.state === 'ended') return;
+    this.attempt?.cancel();
+    this.respondA(status, undefined, undefined, [['Reason', `Q.850;cause=${q850}`]]);
+    this.ctx.log.info({ callId: this.id, status, why }, 'call refused');
+    const reason: EndReason =
+      status === 486 || status === 600
+        ? 'busy'
+        : status === 408 || status === 480
+          ? 'no-answer'
+          : status === 603 || status === 403
+            ? 'rejected'
+            : 'failed';
+    this.finish(reason, status, q850, 'system');
+  }
+
+  /** BYE both sides (or the one that is left) and end. */
+  hangup(q850: number, by: 'caller' | 'callee' | 'system', except?: 'a' | 'b'): void {
+    if (this.state === 'ended') return;
+    if (this.state !== 'answered') {
+      this.fail(q850 === Q850.normalClearing ? 480 : 503, q850, 'hung up before answer');
+      return;
+    }
+    if (except !== 'a') this.bye('a', q850);
+    if (except !== 'b') this.hangupB(q850);
+    this.finish('normal', undefined, q850, by);
+  }
+
+  bye(side: 'a' | 'b', q850: number): void {
+    const dialog = side === 'a' ? this.aDialog : this.bDialog;
+    if (!dialog) return;
+    const bye = dialog.request('BYE', { headers: [['Reason', `Q.850;cause=${q850}`]] });
+    this.ctx.sip.send(bye, dialog.target, {
+      onResponse: () => undefined,
+      onTimeout: () => undefined,
+      onTransportError: () => undefined,
+    });
+  }
+
+  hangupB(q850: number): void {
+    this.bye('b', q850);
+  }
+
+  finish(
+    reason: EndReason,
+    sipStatus: number | undefined,
+    q850: number,
+    endedBy: 'caller' | 'callee' | 'system',
+  ): void {
+    if (this.state === 'ended') return;
+    this.state = 'ended';
+    clearTimeout(this.okTimer);
+    clearTimeout(this.holdTimer);
+    this.attempt?.abandon();
+    for (const release of this.releases) release();
+    this.releaseEgress();
+    if (this.aDialog) this.ctx.unregister(this.aDialog);
+    if (this.bDialog) this.ctx.unregister(this.bDialog);
+    for (const d of this.replacedDialogs) this.ctx.unregister(d);
+    this.replacedDialogs.clear();
+    if (this.mediaProfile) {
+      void this.ctx.media
+        .delete({ tenantId: this.tenant.id, callId: this.id })
+        .catch((err: unknown) =>
+          this.ctx.log.warn({ callId: this.id, err: String(err) }, 'media delete failed'),
+        );
+    }
+    const endedAt = this.ctx.now();
+    this.emitCall('call.ended', {
+      reason,
+      ...(sipStatus !== undefined ? { sipStatus } : {}),
+      durationMs: Math.max(0, Math.round(endedAt - this.startedAt)),
+      q850Cause: q850,
+      cdr: {
+        direction: this.direction,
+        from: this.calling,
+        to: this.called,
+        ingress: this.ingressName,
+        ...(this.egress ? { egress: this.egress } : {}),
+        startedAt: new Date(this.startedAt).toISOString(),
+        ...(this.answeredAt ? { answeredAt: new Date(this.answeredAt).toISOString() } : {}),
+        endedAt: new Date(endedAt).toISOString(),
+        billableMs: this.answeredAt ? Math.round(endedAt - this.answeredAt) : 0,
+        endedBy,
+        attempts: this.attempts,
+        ...(this.codec ? { codec: this.codec } : {}),
+        ...(this.transcoded !== undefined ? { transcoded: this.transcoded } : {}),
+        ...(this.mediaWorkerId ? { mediaWorkerId: this.mediaWorkerId } : {}),
+      },
+    });
+    this.ctx.ended(this);
+  }
+
+  private releaseEgress(): void {
+    this.egressRelease?.();
+    this.egressRelease = undefined;
+  }
+
+  // ---- transfers (REFER from leg b) -------------------------------------------------------
+
+  /** Headers the next attempt adds to its INVITE (Replaces, Referred-By during a transfer). */
+  get attemptHeaders(): [string, string][] {
+    return this.transferring?.headers ?? [];
+  }
+
+  startTransfer(
+    destinations: Destination[],
+    replaces: string | undefined,
+    report: (status: number, reason: string) => void,
+    byeOldNow = false,
+  ): void {
+    if (!this.bDialog || this.transferring) {
+      report(491, 'Request Pending');
+      return;
+    }
+    const headers: [string, string][] = [];
+    if (replaces) headers.push(['Replaces', replaces]);
+    this.transferring = { old: this.bDialog, report, headers, byeOldNow };
+    this.destinations = destinations;
+    this.next = 0;
+    void this.tryNext();
+  }
+
+  replaced(dialog: Dialog): boolean {
+    if (!this.replacedDialogs.delete(dialog)) return false;
+    this.ctx.unregister(dialog);
+    return true;
+  }
+
+  private transferFailed(status: number): void {
+    const t = this.transferring;
+    this.transferring = undefined;
+    this.attempt = undefined;
+    t?.report(status, status === 487 ? 'Request Terminated' : 'Transfer failed');
+  }
+
+  private async transferAnswered(dialog: Dialog, response: SipMessage): Promise<void> {
+    const t = this.transferring;
+    if (!t) return;
+    try {
+      const answer = await this.ctx.media.answer({
+        tenantId: this.tenant.id,
+        callId: this.id,
+        toTag: dialog.remoteTag,
+        sdp: bodyText(response),
+      });
+      this.aLocalSdp = answer.sdp;
+      this.transcoded = answer.transcoding;
+    } catch (err) {
+      this.ctx.log.warn({ callId: this.id, err: String(err) }, 'transfer target answer refused');
+      this.bye2(dialog);
+      return this.transferFailed(488);
+    }
+    this.transferring = undefined;
+    this.bDialog = dialog;
+    this.ctx.register(dialog, this, 'b');
+    this.egress = this.attempt?.name ?? this.egress;
+    t.report(200, 'OK');
+    if (t.byeOldNow) {
+      this.ctx.unregister(t.old);
+      this.bye2(t.old);
+      return;
+    }
+    this.replacedDialogs.add(t.old);
+    // The transferor normally hangs up after NOTIFY 200; if it does not, release it ourselves.
+    setTimeout(() => {
+      if (this.replacedDialogs.has(t.old)) {
+        this.replacedDialogs.delete(t.old);
+        this.ctx.unregister(t.old);
+        this.bye2(t.old);
+      }
+    }, 32 * this.ctx.t1).unref();
+  }
+
+  private bye2(dialog: Dialog): void {
+    const bye = dialog.request('BYE', { headers: [['Reason', 'Q.850;cause=16']] });
+    this.ctx.sip.send(bye, dialog.target, {
+      onResponse: () => undefined,
+      onTimeout: () => undefined,
+      onTransportError: () => undefined,
+    });
+  }
+
+  /** Leg b's SDP profile now in use. */
+  get bProfile(): 'RTP/AVP' | 'RTP/SAVP' | undefined {
+    return this.mediaProfile;
+  }
+
+  /** Replace the offer leg b is sent (a transfer re-offers a's last SDP to a new leg b). */
+  setDestinations(destinations: Destination[]): void {
+    this.destinations = destinations;
+    this.next = 0;
+  }
+
+  hasHeader(name: string): boolean {
+    return getHeader(this.tx.request, name) !== undefined;
+  }
+}
+
+const isE164 = (n: string): boolean => /^\+[1-9][0-9]{1,14}$/.test(n);

@@ -1,0 +1,59 @@
+// What the B2BUA needs from outside: media anchoring, the event bus, a clock and a logger.
+// The SBC app wires the real ones (media commands on the bus, BullMQ events, pino).
+import type { EventInput } from '@ccx/contracts';
+
+export interface MediaOffer {
+  tenantId: string;
+  callId: string;
+  fromTag: string;
+  sdp: string;
+  /** Transport profile towards leg b: RTP/SAVP (SDES) towards Teams, RTP/AVP towards trunks. */
+  bProfile: 'RTP/AVP' | 'RTP/SAVP';
+  bCodecs?: ('PCMA' | 'PCMU')[];
+}
+
+export interface MediaControl {
+  /** Leg a's offer; returns the SDP to offer leg b. Rejects with a reason on codec mismatch. */
+  offer(req: MediaOffer): Promise<{ sdp: string; workerId: string }>;
+  /** Leg b's answer; returns the SDP to answer leg a. */
+  answer(req: { tenantId: string; callId: string; toTag: string; sdp: string }): Promise<{
+    sdp: string;
+    transcoding: boolean;
+  }>;
+  delete(req: { tenantId: string; callId: string }): Promise<void>;
+}
+
+export type CallEventName =
+  | 'call.offered'
+  | 'call.ringing'
+  | 'call.answered'
+  | 'call.held'
+  | 'call.resumed'
+  | 'call.transferred'
+  | 'call.ended'
+  | 'call.admission-rejected';
+
+export interface CallEventSink {
+  /** Fire and forget: the sink logs its own failures; events of one call are published in order. */
+  emit<N extends CallEventName>(
+    name: N,
+    tenantId: string,
+    callId: string,
+    data: EventInput<N>,
+  ): void;
+  trunkState?(data: EventInput<'trunk.status-changed'>, tenantId: string): void;
+}
+
+export interface B2buaLogger {
+  info(obj: Record<string, unknown>, msg: string): void;
+  warn(obj: Record<string, unknown>, msg: string): void;
+  error(obj: Record<string, unknown>, msg: string): void;
+  debug(obj: Record<string, unknown>, msg: string): void;
+}
+
+export const silentLogger: B2buaLogger = {
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+  debug: () => undefined,
+};

@@ -1,0 +1,68 @@
+// REFER from leg b (a Teams user transferring the caller, RFC 3515): 202, then a new leg b towards
+// the Refer-To target with leg a's media, progress reported to the transferor in NOTIFY sipfrag
+// (RFC 3420), and the old leg b released when the new one answers. Refer-To with Replaces (an
+// attended transfer, RFC 3891) passes the Replaces header on to the new INVITE.
+import { createResponse, getHeader, textBody, type ServerTransaction } from '@ccx/sip';
+import type { Call } from './call';
+import type { Dialog } from './dialog';
+import type { ConnectTarget } from './policy-port';
+
+const noop = {
+  onResponse: () => undefined,
+  onTimeout: () => undefined,
+  onTransportError: () => undefined,
+};
+
+export function transfer(call: Call, referrer: Dialog, tx: ServerTransaction): void {
+  const request = tx.request;
+  const header = getHeader(request, 'Refer-To');
+  const referTo = header?.parsed?.kind === 'name-addr' ? header.parsed.addr.uri : undefined;
+  if (!referTo || !('host' in referTo) || call.state !== 'answered') {
+    tx.respond(
+      createResponse(request, referTo ? 481 : 400, {
+        reason: referTo ? undefined : 'Refer-To missing or not a SIP URI',
+      } as never),
+    );
+    return;
+  }
+  const user = referTo.user ?? '';
+  const replaces = referTo.headers['Replaces'] ?? referTo.headers['replaces'];
+  const target: ConnectTarget = call.ctx.policy.isTeamsHost(referTo.host)
+    ? { kind: 'teams-user', number: user }
+    : /^\+[1-9][0-9]{1,14}$/.test(user)
+      ? { kind: 'number', number: user }
+      : {
+          kind: 'sip-uri',
+          uri: `sip:${user ? `${user}@` : ''}${referTo.host}${referTo.port ? `:${referTo.port}` : ''}`,
+        };
+  const destinations = call.ctx.policy.destinationsFor(call.tenant, target);
+  if (destinations.length === 0) {
+    tx.respond(createResponse(request, 403, { reason: 'No route to the transfer target' }));
+    return;
+  }
+  tx.respond(createResponse(request, 202, { headers: [['Contact', referrer.contact]] }));
+  const notify = (status: number, reason: string, final: boolean) => {
+    const n = referrer.request('NOTIFY', {
+      headers: [
+        ['Event', 'refer'],
+        ['Subscription-State', final ? 'terminated;reason=noresource' : 'active;expires=60'],
+      ],
+      body: textBody(`SIP/2.0 ${status} ${reason}\r\n`),
+      contentType: 'message/sipfrag;version=2.0',
+    });
+    call.ctx.sip.send(n, referrer.target, noop);
+  };
+  notify(100, 'Trying', false);
+  call.startTransfer(destinations, replaces, (status, reason) => {
+    notify(status, reason, status >= 200);
+    if (status >= 200 && status < 300) {
+      call.ctx.events.emit('call.transferred', call.tenant.id, call.id, {
+        target: {
+          uri: `sip:${user}@${referTo.host}`,
+          ...(user.startsWith('+') ? { number: user } : {}),
+        },
+        kind: replaces ? 'attended' : 'blind',
+      });
+    }
+  });
+}

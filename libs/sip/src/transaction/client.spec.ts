@@ -237,6 +237,24 @@ describe('client transactions', () => {
     idle();
   });
 
+  it('a TU that throws on the final response still gets the transaction ended', () => {
+    const errors: string[] = [];
+    const own = new TransactionLayer(transport, user, { onError: (e) => errors.push(e.message) });
+    const req = request();
+    own.sendRequest(req, UDP, {
+      onResponse: () => {
+        throw new Error('tu bug');
+      },
+      onTimeout: vi.fn(),
+      onTransportError: vi.fn(),
+    });
+    own.receive(rx(reply(req, 404)));
+    expect(errors).toEqual(['tu bug']);
+    vi.advanceTimersByTime(32_000);
+    expect(own.stats()).toEqual({ client: 0, server: 0 });
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
   it('hands responses matching no transaction (branch or CSeq method) to onStrayResponse', () => {
     const { h } = handlers();
     const req = request({ branch: newBranch() });

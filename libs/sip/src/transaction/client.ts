@@ -96,8 +96,8 @@ export class ClientTx implements ClientTransaction {
       this.clearTimers();
       this.ack = this.buildAck(rx.message);
       this.send(this.ack);
+      this.wait(this.ctx.timing.D); // Timer D, started first so a throwing TU cannot leak us
       this.handlers.onResponse(rx.message, rx);
-      this.wait(this.ctx.timing.D); // Timer D
     } else if (state === 'completed' && this.ack) this.send(this.ack);
   }
 
@@ -110,8 +110,8 @@ export class ClientTx implements ClientTransaction {
     }
     this.state = 'completed';
     this.clearTimers();
-    this.handlers.onResponse(rx.message, rx);
     this.wait(this.ctx.timing.T4); // Timer K
+    this.handlers.onResponse(rx.message, rx);
   }
 
   /** Completed/Accepted wait: zero on reliable transports (terminate now). */

@@ -142,6 +142,10 @@ describe('server transactions', () => {
     expect(transport.lines()).toHaveLength(4);
     layer.receive(rx(request({ method: 'ACK', toTag: 'ok' }))); // new branch: an ACK for the 2xx
     expect(user.acks).toHaveLength(1);
+    const sameBranch = invite.headers.find((h) => h.name === 'Via')!.value;
+    layer.receive(rx(request({ method: 'ACK', via: sameBranch, toTag: 'ok' }))); // RFC 6026 7.1
+    expect(user.acks).toHaveLength(2);
+    expect(tx.state).toBe('accepted');
     vi.advanceTimersByTime(32_000);
     expect(tx.state).toBe('terminated');
     idle();

@@ -237,6 +237,18 @@ describe('client transactions', () => {
     idle();
   });
 
+  it('treats a transport that throws like one that rejects', async () => {
+    const { h } = handlers();
+    transport.send = () => {
+      throw new Error('no route');
+    };
+    layer.sendRequest(request({ method: 'OPTIONS' }), UDP, h);
+    expect(h.onTransportError).not.toHaveBeenCalled(); // not from inside sendRequest()
+    await vi.advanceTimersByTimeAsync(0);
+    expect(h.onTransportError).toHaveBeenCalledTimes(1);
+    idle();
+  });
+
   it('a TU that throws on the final response still gets the transaction ended', () => {
     const errors: string[] = [];
     const own = new TransactionLayer(transport, user, { onError: (e) => errors.push(e.message) });

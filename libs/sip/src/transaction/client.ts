@@ -151,7 +151,9 @@ export class ClientTx implements ClientTransaction {
     try {
       this.ctx.transport.send(message, this.sendTarget).then(this.onSent, this.onSendFailed);
     } catch (err) {
-      this.onSendFailed(err);
+      // A transport that throws instead of rejecting is reported the same way: later, not inside
+      // sendRequest()/respond().
+      void Promise.reject(err).then(undefined, this.onSendFailed);
     }
   }
 

@@ -141,7 +141,9 @@ export class ServerTx implements ServerTransaction {
     try {
       this.ctx.transport.send(message, this.target).then(undefined, this.onSendFailed);
     } catch (err) {
-      this.onSendFailed(err);
+      // A transport that throws instead of rejecting is reported the same way: later, not inside
+      // sendRequest()/respond().
+      void Promise.reject(err).then(undefined, this.onSendFailed);
     }
   }
 

@@ -7,6 +7,7 @@ import {
   actionBodies,
   collections,
   parameterFixtures,
+  queryRoutes,
   seedTenant,
   type FixtureContext,
   type Refs,
@@ -45,10 +46,15 @@ async function paramsFor(op: Operation, ctx: FixtureContext): Promise<Record<str
   );
 }
 
-const documentedCollections = tenantOps.filter((o) => !o.path.includes('{')).map((o) => o.path);
+const documentedCollections = tenantOps
+  .filter((o) => !o.path.includes('{') && !queryRoutes[o.path])
+  .map((o) => o.path);
 
 const itemOps = tenantOps.filter((o) => o.path.includes('{'));
-const listOps = tenantOps.filter((o) => o.method === 'get' && !o.path.includes('{'));
+const listOps = tenantOps.filter(
+  (o) => o.method === 'get' && !o.path.includes('{') && !queryRoutes[o.path],
+);
+const queryOps = tenantOps.filter((o) => o.method === 'get' && queryRoutes[o.path]);
 const createOps = tenantOps.filter((o) => o.method === 'post' && !o.path.includes('{'));
 const patchOps = tenantOps.filter((o) => o.method === 'patch' && o.path.endsWith('/{id}'));
 
@@ -118,7 +124,9 @@ describe.each(backends)('cross-tenant isolation (%s)', (backend) => {
 
   it('has a fixture for every tenant route of the document', () => {
     const uncovered = tenantOps.filter((op) =>
-      op.path.includes('{') ? theirParams.get(label(op)) instanceof Error : !collections[op.path],
+      op.path.includes('{')
+        ? theirParams.get(label(op)) instanceof Error
+        : !collections[op.path] && !queryRoutes[op.path],
     );
     expect(uncovered.map(label)).toEqual([]);
     expect(itemOps.length).toBeGreaterThanOrEqual(21);
@@ -155,6 +163,21 @@ describe.each(backends)('cross-tenant isolation (%s)', (backend) => {
       const named = await a.get(`${op.path}?tenantId=tenant-b`);
       expect(named.status).toBe(400);
       expect(fieldsOf(named.body)).toContain('tenantId');
+    },
+  );
+
+  it.each(queryOps.map((op) => [label(op), op] as const))(
+    "%s refuses a query naming tenant B's objects (400 naming the field)",
+    async (_name, op) => {
+      const fixture = queryRoutes[op.path];
+      if (!fixture) throw new Error(`no fixture for ${op.path}`);
+      const own = await a.get(op.path).query(fixture.query(mine.refs));
+      expect(own.status, own.text).toBe(200);
+      for (const attempt of fixture.foreign(theirs.refs)) {
+        const res = await a.get(op.path).query(attempt.query);
+        expect(res.status, res.text).toBe(400);
+        expect(fieldsOf(res.body)).toEqual([attempt.field]);
+      }
     },
   );
 

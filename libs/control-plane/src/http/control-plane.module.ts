@@ -17,6 +17,7 @@ import { TenantsService } from '../tenants/tenants.service';
 import { AccessLogInterceptor } from './access-log.interceptor';
 import { ApiKeysController } from './api-keys.controller';
 import { AuthGuard } from './auth.guard';
+import { BandwidthController } from './bandwidth.controller';
 import { DocsController } from './docs.controller';
 import { IdempotencyInterceptor } from './idempotency.interceptor';
 import { ProblemFilter } from './problem.filter';
@@ -49,6 +50,7 @@ export class ControlPlaneModule {
         TenantsController,
         ApiKeysController,
         DocsController,
+        BandwidthController,
         ...tenantResources.map(resourceController),
       ],
       providers: [

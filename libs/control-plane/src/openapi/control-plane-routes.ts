@@ -6,6 +6,7 @@ import {
   apiKeyPatchSchema,
   apiKeySchema,
 } from '../api-keys/api-key.schemas';
+import { bandwidthQuerySchema, bandwidthSchema } from '../bandwidth/bandwidth';
 import { tenantResources } from '../resources';
 import { tenantCreateSchema, tenantPatchSchema, tenantSchema } from '../tenants/tenant.schemas';
 import {
@@ -215,11 +216,32 @@ function registerApiKeys(registry: OpenAPIRegistry): void {
   });
 }
 
+function registerBandwidth(registry: OpenAPIRegistry): void {
+  registerRoute(registry, {
+    method: 'get',
+    path: '/v1/bandwidth',
+    access: { kind: 'tenant', scope: 'config:read' },
+    tag: 'Bandwidth',
+    operationId: 'getBandwidth',
+    summary: 'G.711 bandwidth per call and per trunk, as admission control counts it',
+    description:
+      'Payload plus RTP/UDP/IP headers (plus SRTP tag and link bytes) at the ptime, one ' +
+      'direction. With `trunkId` or `channels`, also the total for that many concurrent calls.',
+    query: bandwidthQuerySchema,
+    response: {
+      status: 200,
+      description: 'The figures',
+      schema: named('Bandwidth', bandwidthSchema),
+    },
+  });
+}
+
 /** The control plane's own routes; feature modules (webhooks) add theirs as contributions. */
 export const controlPlaneOpenApi: OpenApiContribution = (registry) => {
   registerTenants(registry);
   registerApiKeys(registry);
   registerResources(registry);
+  registerBandwidth(registry);
 };
 
 export type ApiDocumentInfo = Parameters<OpenApiGeneratorV31['generateDocument']>[0]['info'];

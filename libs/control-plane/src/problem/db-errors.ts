@@ -25,6 +25,7 @@ export function pgErrorOf(err: unknown): PgErrorLike | undefined {
  */
 export const uniqueConstraintFields: Record<string, string> = {
   tenants_pkey: 'id',
+  tenants_teams_subdomain_uq: 'teamsSubdomain',
   sites_tenant_name_uq: 'name',
   trunks_tenant_name_uq: 'name',
   number_ranges_tenant_first_uq: 'firstNumber',

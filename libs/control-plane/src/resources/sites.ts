@@ -9,6 +9,9 @@ const fields = {
     .enum(['central', 'branch'])
     .meta({ description: 'A central site hosts shared trunks; a branch survives on its own.' }),
   country: countryCode,
+  localEgress: z.boolean().meta({
+    description: "Calls from this site egress only through trunks in the site's country.",
+  }),
 };
 
 export const siteResource: ResourceDef = {
@@ -18,7 +21,7 @@ export const siteResource: ResourceDef = {
   schemaName: 'Site',
   tag: 'Sites',
   table: sites,
-  create: z.strictObject(fields),
+  create: z.strictObject({ ...fields, localEgress: fields.localEgress.default(false) }),
   patch: z.strictObject(fields).partial(),
   output: z.object({ ...storedFields, ...fields, name: z.string() }),
 };

@@ -4,11 +4,11 @@ import type { ConfigEvents } from '../events/config-events';
 import { parsePageQuery, type Page } from '../pagination/cursor';
 import { keysetPage } from '../pagination/keyset';
 import type { UnitOfWork } from '../persistence/unit-of-work';
-import { notFound, type ApiProblem } from '../problem/problem';
+import { notFound, validationProblem, type ApiProblem } from '../problem/problem';
 import { parseOrThrow } from '../problem/zod-issues';
 import { parsePatch } from '../resources/resource.service';
 import { toOutput, type Values } from '../resources/resource-def';
-import { tenantCreateSchema, tenantPatchSchema } from './tenant.schemas';
+import { callerIdErrors, tenantCreateSchema, tenantPatchSchema } from './tenant.schemas';
 
 /** Operator use-cases on tenants. Deleting a tenant deletes everything it owns (cascade). */
 export class TenantsService {
@@ -23,6 +23,8 @@ export class TenantsService {
 
   async create(body: unknown): Promise<Values> {
     const input = parseOrThrow(tenantCreateSchema, body);
+    const errors = callerIdErrors(input);
+    if (errors.length) throw validationProblem(errors);
     return this.uow.run(async () => {
       const [row] = await this.db.insert(tenants).values(input).returning();
       if (!row) throw new Error('insert returned no row');
@@ -55,6 +57,8 @@ export class TenantsService {
   async update(id: string, body: unknown): Promise<Values> {
     const patch = parsePatch(tenantPatchSchema, body);
     return this.uow.run(async () => {
+      const errors = callerIdErrors({ ...(await this.require(id)), ...patch });
+      if (errors.length) throw validationProblem(errors);
       const [row] = await this.db
         .update(tenants)
         .set({ ...patch, revision: sql`${tenants.revision} + 1`, updatedAt: sql`now()` })

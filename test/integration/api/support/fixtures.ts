@@ -183,6 +183,22 @@ async function webhookDelivery(ctx: FixtureContext): Promise<Record<string, stri
   return { id, deliveryId: rows[0]?.id ?? '' };
 }
 
+/**
+ * Tenant GET routes that are calculators, not collections: a valid query, and queries naming
+ * another tenant's objects (the API must refuse them with 400 naming the field, never answer).
+ */
+export interface QueryRouteFixture {
+  query(own: Refs): Record<string, string>;
+  foreign(theirs: Refs): { query: Record<string, string>; field: string }[];
+}
+
+export const queryRoutes: Record<string, QueryRouteFixture> = {
+  '/v1/bandwidth': {
+    query: (own) => ({ codec: 'PCMA', trunkId: own.trunkId }),
+    foreign: (theirs) => [{ query: { trunkId: theirs.trunkId }, field: 'trunkId' }],
+  },
+};
+
 /** Bodies for POST routes on an object (actions such as replay); default `{}`. */
 export const actionBodies: Record<string, Body> = {};
 

@@ -16,7 +16,7 @@ export class SbcAppModule {
         DatabaseModule.forRoot({ url: config.DATABASE_URL, poolSize: 4 }),
         LiveConfigModule.forRoot({
           service: ctx.info.name,
-          resources: ['site', 'trunk', 'number-range'],
+          resources: ['tenant', 'site', 'trunk', 'number-range'],
           busPrefix: config.BUS_PREFIX,
         }),
         MediaWorkersModule.forRoot(config.BUS_PREFIX),

@@ -6,14 +6,17 @@ import {
   queues,
   sites,
   skills,
+  tenants,
   trunks,
   type Database,
 } from '@ccx/persistence';
 
 export type ConfigResource = EventData<'config.changed'>['resource'];
 
-/** Resources services run with. API keys, tenants and webhooks stay with the control plane. */
+/** Resources services run with. API keys and webhooks stay with the control plane. */
 const tables = {
+  /** The tenant's own settings (Teams subdomain, limits, dial plan), projected under its id. */
+  tenant: tenants,
   site: sites,
   trunk: trunks,
   'number-range': numberRanges,
@@ -38,6 +41,11 @@ export async function readRow(
   tenantId: string,
   id: string,
 ): Promise<LiveRow | undefined> {
+  if (resource === 'tenant') {
+    if (id !== tenantId) return undefined;
+    const rows = await db.select().from(tenants).where(eq(tenants.id, id)).limit(1);
+    return rows[0] ? tenantRow(rows[0]) : undefined;
+  }
   const table = tables[resource];
   const rows = await db
     .select()
@@ -48,5 +56,11 @@ export async function readRow(
 }
 
 export async function readAll(db: Database, resource: LiveResource): Promise<LiveRow[]> {
+  if (resource === 'tenant') return (await db.select().from(tenants)).map(tenantRow);
   return (await db.select().from(tables[resource])) as LiveRow[];
+}
+
+/** A tenant is its own tenant: the row gets `tenantId` like every other projected row. */
+function tenantRow(row: typeof tenants.$inferSelect): LiveRow {
+  return { ...row, tenantId: row.id };
 }

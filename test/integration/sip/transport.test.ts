@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createResponse, serializeSipMessage, topVia } from '@ccx/sip';
+import { waitFor } from '../../support/bus';
 import {
   closeAll,
   optionsRequest,
@@ -185,5 +186,23 @@ describe('SIP transport over TCP', () => {
     const second = await rawTcp('127.0.0.1', port);
     await second.closed;
     expect(sbc.layer.connectionCount).toBe(1);
+  });
+
+  it('closes an idle connection, and a handler that throws does not stop the next message', async () => {
+    const sbc = await startLayer([{ protocol: 'tcp', host: '127.0.0.1', port: 0 }], {
+      idleTimeoutMs: 200,
+      onMessage: () => {
+        throw new Error('handler bug');
+      },
+    });
+    const peer = await rawTcp('127.0.0.1', sbc.layer.addresses()[0]?.port ?? 0);
+    const invalid = sbc.invalid.next();
+    peer.socket.write(rawOptions('SIP/2.0/TCP a.example.test'));
+    // The throwing handler saw the OPTIONS; a bad request after it is still read and answered.
+    peer.socket.write(rawOptions('SIP/2.0/TCP a.example.test').replace('1 OPTIONS', '1 BYE'));
+    await invalid;
+    await peer.until((t) => t.startsWith('SIP/2.0 400 '));
+    await peer.closed;
+    await waitFor('the server to forget the connection', () => sbc.layer.connectionCount === 0);
   });
 });

@@ -78,3 +78,32 @@ export function tlsNameMatches(pattern: string, name: string): boolean {
   const dot = n.indexOf('.');
   return dot > 0 && n.slice(dot + 1) === p.slice(2);
 }
+
+/** Certificate-name patterns in two Maps (exact, and `*.` by parent domain): two lookups a name. */
+export class TlsNameIndex<T> {
+  private readonly exact = new Map<string, T[]>();
+  private readonly wildcard = new Map<string, T[]>();
+
+  add(pattern: string, value: T): void {
+    const p = pattern.toLowerCase();
+    const [map, key] = p.startsWith('*.') ? [this.wildcard, p.slice(2)] : [this.exact, p];
+    const list = map.get(key);
+    if (list) list.push(value);
+    else map.set(key, [value]);
+  }
+
+  /** Values whose pattern matches any of the certificate's names, each once. */
+  find(names: readonly string[]): T[] {
+    const found: T[] = [];
+    const push = (list: T[] | undefined) => {
+      for (const v of list ?? []) if (!found.includes(v)) found.push(v);
+    };
+    for (const raw of names) {
+      const n = raw.toLowerCase();
+      push(this.exact.get(n));
+      const dot = n.indexOf('.');
+      if (dot > 0) push(this.wildcard.get(n.slice(dot + 1)));
+    }
+    return found;
+  }
+}

@@ -1,6 +1,6 @@
 // The SBC's per-request decisions, built once per configuration: who sent a request
 // (classification / ACL), how numbers are normalised, and where a call goes (routing.ts).
-import { AddressIndex, canonicalIp, tlsNameMatches } from './addresses';
+import { AddressIndex, canonicalIp, TlsNameIndex } from './addresses';
 import type { SbcSettings, TenantConfig, TrunkConfig } from './config';
 import {
   applyDialPlan,
@@ -22,8 +22,9 @@ export class PolicyIndex {
   readonly ranges: RangeIndex;
   private readonly dialPlans = new Map<string, CompiledRule[]>();
   private readonly trunkSources = new AddressIndex<TrunkEntry>();
-  private readonly trunkTls: { name: string; entry: TrunkEntry }[] = [];
+  private readonly trunkTls = new TlsNameIndex<TrunkEntry>();
   private readonly teamsSources = new AddressIndex<true>();
+  private readonly teamsTls = new TlsNameIndex<true>();
   private readonly baseSuffix: string | undefined;
 
   constructor(
@@ -33,6 +34,7 @@ export class PolicyIndex {
     const base = settings.teams.baseDomain?.toLowerCase();
     this.baseSuffix = base === undefined ? undefined : `.${base}`;
     for (const net of settings.teams.sources) this.teamsSources.add(net, true);
+    for (const name of settings.teams.tlsNames) this.teamsTls.add(name, true);
     const owned = [];
     for (const tenant of settings.tenants) {
       this.tenants.set(tenant.id, tenant);
@@ -51,7 +53,7 @@ export class PolicyIndex {
             : trunk.transport === 'tls'
               ? [trunk.host]
               : [];
-        for (const name of names) this.trunkTls.push({ name, entry });
+        for (const name of names) this.trunkTls.add(name, entry);
       }
     }
     this.ranges = new RangeIndex(owned);
@@ -83,7 +85,7 @@ export class PolicyIndex {
     const tlsNames = input.tls?.authorized ? input.tls.names : [];
     const fromTeams =
       this.teamsSources.find(input.source.host).length > 0 ||
-      tlsNames.some((n) => this.settings.teams.tlsNames.some((p) => tlsNameMatches(p, n)));
+      (tlsNames.length > 0 && this.teamsTls.find(tlsNames).length > 0);
     const trunks = this.matchTrunks(input.source.host, tlsNames);
 
     if (fromTeams) {
@@ -120,12 +122,7 @@ export class PolicyIndex {
     const byAddress = this.trunkSources.find(host);
     if (tlsNames.length === 0) return byAddress;
     const found = byAddress.slice();
-    {
-      for (const { name, entry } of this.trunkTls) {
-        if (!found.includes(entry) && tlsNames.some((n) => tlsNameMatches(name, n)))
-          found.push(entry);
-      }
-    }
+    for (const entry of this.trunkTls.find(tlsNames)) if (!found.includes(entry)) found.push(entry);
     return found;
   }
 

@@ -21,3 +21,5 @@ export {
   type PeerStatus,
 } from './options-monitor';
 export { SipOut } from './sip-out';
+export { SettingsPolicy } from './call-policy';
+export { LocalMediaControl } from './local-media';

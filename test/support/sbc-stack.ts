@@ -1,0 +1,95 @@
+// The SBC's SIP stack in the test process: real sockets (SipTransportLayer), the B2BUA, the
+// policy from settings, and media anchored on a real MediaEngine (LocalMediaControl). Events are
+// recorded instead of published. For tests of call handling against real SIP peers (SIPp).
+import {
+  B2bua,
+  DnsResolver,
+  LocalMediaControl,
+  OptionsMonitor,
+  SettingsPolicy,
+  SipOut,
+  type CallEventSink,
+} from '@ccx/b2bua';
+import { sbcSettings, type PeerHealth, type SbcSettingsInput } from '@ccx/sbc-policy';
+import { SipTransportLayer, type ListenSpec, type SipTlsOptions } from '@ccx/sip';
+import { openEngine } from './media-engine';
+
+export interface RecordedEvent {
+  name: string;
+  tenantId: string;
+  callId: string;
+  data: Record<string, unknown>;
+}
+
+export interface SbcStack {
+  b2bua: B2bua;
+  transport: SipTransportLayer;
+  policy: SettingsPolicy;
+  monitor: OptionsMonitor;
+  events: RecordedEvent[];
+  trunkStates: { key: string; state: string }[];
+  close(): Promise<void>;
+}
+
+export async function startSbcStack(options: {
+  listen: ListenSpec[];
+  settings: SbcSettingsInput;
+  tls?: SipTlsOptions;
+  timers?: { T1?: number; T2?: number; T4?: number };
+  optionsIntervalMs?: number;
+}): Promise<SbcStack> {
+  const settings = sbcSettings.parse(options.settings);
+  const events: RecordedEvent[] = [];
+  const trunkStates: { key: string; state: string }[] = [];
+  const sink: CallEventSink = {
+    emit: (name, tenantId, callId, data) => {
+      events.push({ name, tenantId, callId, data: data as Record<string, unknown> });
+    },
+  };
+  let b2bua: B2bua | undefined;
+  const transport = new SipTransportLayer({
+    listen: options.listen,
+    ...(options.tls ? { tls: options.tls } : {}),
+    onMessage: (rx) => b2bua?.receive(rx),
+  });
+  await transport.start();
+  const health: { monitor?: OptionsMonitor } = {};
+  const peerHealth: PeerHealth = { state: (k) => health.monitor?.state(k) ?? 'up' };
+  const policy = new SettingsPolicy(settings, peerHealth);
+  const { engine } = openEngine();
+  const resolver = new DnsResolver();
+  b2bua = new B2bua({
+    transport,
+    policy,
+    media: new LocalMediaControl(engine),
+    events: sink,
+    resolver,
+    sbcId: 'sbc-test',
+    ...(options.timers ? { timers: options.timers } : {}),
+  });
+  const monitor = new OptionsMonitor(new SipOut(transport, b2bua.transactions), resolver, {
+    intervalMs: options.optionsIntervalMs ?? 60_000,
+    downAfter: settings.options.downAfter,
+    onChange: (c) => trunkStates.push({ key: c.peer.key, state: c.state }),
+    log: {
+      info: () => undefined,
+      warn: () => undefined,
+      error: () => undefined,
+      debug: () => undefined,
+    },
+  });
+  health.monitor = monitor;
+  return {
+    b2bua,
+    transport,
+    policy,
+    monitor,
+    events,
+    trunkStates,
+    async close() {
+      monitor.stop();
+      b2bua?.close();
+      await transport.stop();
+    },
+  };
+}

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { callBandwidth } from '@ccx/sdp';
+import { callBandwidth, type Bandwidth } from '@ccx/sdp';
 import { trunks } from '@ccx/persistence';
 import type { TenantScope } from '../persistence/tenant-scope';
 import { validationProblem } from '../problem/problem';
@@ -97,7 +97,12 @@ export async function bandwidthFigure(
     ...call,
     ...(trunk ? { trunkId: trunk.id } : {}),
     ...(channels !== undefined
-      ? { channels, totalKbps: Math.round(channels * call.kbps * 100) / 100 }
+      ? { channels, totalKbps: Math.round(channels * exactKbps(call) * 100) / 100 }
       : {}),
   };
+}
+
+/** `kbps` before rounding, so a total is not the rounding error times the channels. */
+function exactKbps(call: Bandwidth): number {
+  return ((call.payloadBytes + call.headerBytes) * 8 * call.packetsPerSecond) / 1000;
 }

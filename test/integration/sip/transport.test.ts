@@ -121,6 +121,13 @@ describe('SIP transport over TCP', () => {
     peer.socket.write(rawOptions('SIP/2.0/TCP [::1]:5060'));
     const rx = await sbc.received.next();
     expect(rx.source.host).toBe('::1');
+    // A ping in the same segment as a message (Content-Length 0, so it ends in CRLFCRLF itself).
+    peer.socket.write(`${rawOptions('SIP/2.0/TCP [::1]:5060')}\r\n\r\n`);
+    const glued = await sbc.received.next();
+    await sbc.layer.send(createResponse(glued.message, 200), glued.source);
+    const text = await peer.until((t) => t.includes('SIP/2.0 200 OK'));
+    // Exactly two pongs before the response: none for the messages without a ping.
+    expect(text.slice(0, text.indexOf('SIP/2.0'))).toBe('\r\n\r\n');
   });
 
   it('answers a head without Content-Length with 400 and closes the connection', async () => {

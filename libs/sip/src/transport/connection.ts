@@ -68,22 +68,39 @@ export class StreamConnection {
     if (this.framer.buffered === 0) {
       const skip = this.keepAlive(chunk);
       if (skip === chunk.length) return;
-      data = chunk.subarray(skip);
+      data = skip === 0 ? chunk : chunk.subarray(skip);
     }
+    const before = this.framer.buffered;
     const out = this.framer.push(data);
     for (const m of out.messages) {
       if (this.closing) return;
       this.events.frame(this, m);
     }
     if (out.error) this.events.framingError(this, out.error, data);
+    else if (out.messages.length > 0 && this.framer.buffered === 0) {
+      this.trailingPing(out.messages, before, data);
+    }
+  }
+
+  /**
+   * A ping glued to the end of a message in the same chunk: the framer skipped those CR/LFs, so
+   * they are the bytes the messages did not account for. Should some have sat between two messages
+   * instead, the worst case is a stray CRLF to the peer, which RFC 3261 7.5 makes it ignore.
+   */
+  private trailingPing(messages: Uint8Array[], before: number, data: Uint8Array): void {
+    let framed = 0;
+    for (const m of messages) framed += m.length;
+    const skipped = Math.min(before + data.length - framed, data.length);
+    if (skipped < 4) return;
+    this.pingMatched = 0;
+    this.keepAlive(data.subarray(data.length - skipped));
   }
 
   /**
    * Consumes the CR/LF bytes at the start of a chunk that arrives between messages, answering each
-   * complete `\r\n\r\n` with `\r\n`; returns how many bytes it consumed. A ping glued to the end of
-   * a message in one chunk is skipped by the framer unanswered (clients send pings on their own).
+   * complete `\r\n\r\n` with `\r\n`; returns how many bytes it consumed.
    */
-  private keepAlive(chunk: Buffer): number {
+  private keepAlive(chunk: Uint8Array): number {
     let i = 0;
     for (; i < chunk.length; i++) {
       const c = chunk[i];

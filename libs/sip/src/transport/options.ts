@@ -30,6 +30,11 @@ export interface SipTransportOptions {
   maxConnections?: number;
   /** How long an outbound TCP connect or TLS handshake may take (default 10 s). */
   connectTimeoutMs?: number;
+  /**
+   * SO_RCVBUF and SO_SNDBUF of each UDP socket (default 4 MiB; the kernel caps it at
+   * net.core.rmem_max / wmem_max): a burst of INVITEs must not overflow the 208 KiB default.
+   */
+  udpBufferBytes?: number;
   onMessage: (rx: ReceivedMessage) => void;
   onInvalid?: (m: InvalidMessage) => void;
   log?: TransportLog;
@@ -38,3 +43,4 @@ export interface SipTransportOptions {
 export const DEFAULT_IDLE_TIMEOUT_MS = 10 * 60_000;
 export const DEFAULT_MAX_CONNECTIONS = 10_000;
 export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+export const DEFAULT_UDP_BUFFER_BYTES = 4 * 1024 * 1024;

@@ -14,6 +14,7 @@ import {
   DEFAULT_CONNECT_TIMEOUT_MS,
   DEFAULT_IDLE_TIMEOUT_MS,
   DEFAULT_MAX_CONNECTIONS,
+  DEFAULT_UDP_BUFFER_BYTES,
   type SipTransportOptions,
   type TransportLog,
 } from './options';
@@ -140,7 +141,12 @@ export class SipTransportLayer implements SipTransport {
   }
 
   private async listenUdp(spec: ListenSpec): Promise<void> {
-    const socket = createSocket({ type: isIPv6(spec.host) ? 'udp6' : 'udp4' });
+    const buffer = this.options.udpBufferBytes ?? DEFAULT_UDP_BUFFER_BYTES;
+    const socket = createSocket({
+      type: isIPv6(spec.host) ? 'udp6' : 'udp4',
+      recvBufferSize: buffer,
+      sendBufferSize: buffer,
+    });
     await new Promise<void>((resolve, reject) => {
       socket.once('error', reject);
       socket.bind({ address: spec.host, port: spec.port }, () => {

@@ -54,6 +54,8 @@ export class StreamTransports {
 
   async listen(spec: ListenSpec): Promise<SipAddress> {
     const server = this.createServer(spec.protocol);
+    // Also bounds TLS handshakes in progress, which are not connections of ours yet.
+    server.maxConnections = this.settings.maxConnections;
     server.on('error', (err) => this.settings.log('error', { err, spec }, 'sip listener error'));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

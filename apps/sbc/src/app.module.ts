@@ -4,7 +4,7 @@ import { LiveConfigModule } from '@ccx/live-config';
 import { DatabaseModule } from '@ccx/persistence';
 import type { ServiceContext } from '@ccx/service-kit';
 import type { SbcConfig } from './config';
-import { MediaWorkersModule } from './media-workers.module';
+import { SipModule } from './sip/sip.module';
 
 @Module({})
 export class SbcAppModule {
@@ -13,13 +13,18 @@ export class SbcAppModule {
       module: SbcAppModule,
       imports: [
         ...serviceFoundation(ctx, config),
-        DatabaseModule.forRoot({ url: config.DATABASE_URL, poolSize: 4 }),
-        LiveConfigModule.forRoot({
-          service: ctx.info.name,
-          resources: ['tenant', 'site', 'trunk', 'number-range'],
-          busPrefix: config.BUS_PREFIX,
-        }),
-        MediaWorkersModule.forRoot(config.BUS_PREFIX),
+        // With a YAML file (`--config`) the SBC runs alone: no database, no live projection.
+        ...(config.DATABASE_URL && !config.SBC_CONFIG_FILE
+          ? [
+              DatabaseModule.forRoot({ url: config.DATABASE_URL, poolSize: 4 }),
+              LiveConfigModule.forRoot({
+                service: ctx.info.name,
+                resources: ['tenant', 'site', 'trunk', 'number-range'],
+                busPrefix: config.BUS_PREFIX,
+              }),
+            ]
+          : []),
+        SipModule.forRoot(config),
       ],
     };
   }

@@ -1,0 +1,147 @@
+// Where the SBC's settings come from: a YAML file (`sbc --config`, reloaded on SIGHUP) or the
+// control-plane API's live projection in Redis (docs/live-config.md), re-read every second and
+// applied when it changed. A bad new version is logged and the running one kept.
+import { readFileSync } from 'node:fs';
+import type { Redis } from 'ioredis';
+import type { Logger } from '@ccx/observability';
+import {
+  loadSettingsYaml,
+  settingsFromLive,
+  validateSettings,
+  type LiveRows,
+  type SbcBaseSettings,
+  type SbcSettings,
+} from '@ccx/sbc-policy';
+
+export interface SettingsSource {
+  load(): Promise<SbcSettings>;
+  /** Calls `apply` with each new valid version until `stop()`. */
+  watch(apply: (settings: SbcSettings) => void): void;
+  stop(): void;
+}
+
+export class FileSettings implements SettingsSource {
+  private onHup?: () => void;
+
+  constructor(
+    private readonly file: string,
+    private readonly log: Logger,
+  ) {}
+
+  private read(): SbcSettings {
+    const result = loadSettingsYaml(readFileSync(this.file, 'utf8'), this.file);
+    if (!result.ok) throw new Error(`invalid SBC settings:\n  ${result.errors.join('\n  ')}`);
+    return result.settings;
+  }
+
+  async load(): Promise<SbcSettings> {
+    return this.read();
+  }
+
+  watch(apply: (settings: SbcSettings) => void): void {
+    this.onHup = () => {
+      try {
+        apply(this.read());
+        this.log.info({ file: this.file }, 'SBC settings reloaded');
+      } catch (err) {
+        this.log.error(
+          { file: this.file, err: String(err) },
+          'SBC settings not reloaded; keeping the running ones',
+        );
+      }
+    };
+    process.on('SIGHUP', this.onHup);
+  }
+
+  stop(): void {
+    if (this.onHup) process.off('SIGHUP', this.onHup);
+  }
+}
+
+type Row = Record<string, unknown> & { id: string; tenantId?: string; deleted?: boolean };
+
+export class LiveSettings implements SettingsSource {
+  private timer?: NodeJS.Timeout;
+  private last = '';
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+    private readonly base: SbcBaseSettings,
+    private readonly log: Logger,
+    private readonly intervalMs = 1000,
+  ) {}
+
+  private async rows(): Promise<LiveRows> {
+    const keys: string[] = [];
+    let cursor = '0';
+    do {
+      const [next, batch] = await this.redis.scan(
+        cursor,
+        'MATCH',
+        `${this.prefix}:cfg:*`,
+        'COUNT',
+        1000,
+      );
+      cursor = next;
+      keys.push(...batch);
+    } while (cursor !== '0');
+    const out: Record<string, Row[]> = { tenant: [], site: [], trunk: [], 'number-range': [] };
+    for (const key of keys.sort()) {
+      const resource = key.slice(key.lastIndexOf(':') + 1);
+      const list = out[resource];
+      if (!list) continue;
+      for (const raw of await this.redis.hvals(key)) {
+        const row = JSON.parse(raw) as Row;
+        if (!row.deleted) list.push(row);
+      }
+    }
+    return {
+      tenants: out['tenant'] as unknown as LiveRows['tenants'],
+      sites: out['site'] as unknown as LiveRows['sites'],
+      trunks: out['trunk'] as unknown as LiveRows['trunks'],
+      numberRanges: out['number-range'] as unknown as LiveRows['numberRanges'],
+    };
+  }
+
+  private async build(): Promise<{ text: string; settings?: SbcSettings; errors?: string[] }> {
+    const input = settingsFromLive(await this.rows(), this.base);
+    const text = JSON.stringify(input);
+    if (text === this.last) return { text };
+    const result = validateSettings(input);
+    return result.ok ? { text, settings: result.settings } : { text, errors: result.errors };
+  }
+
+  async load(): Promise<SbcSettings> {
+    const built = await this.build();
+    if (built.errors) throw new Error(`invalid live SBC settings:\n  ${built.errors.join('\n  ')}`);
+    this.last = built.text;
+    return built.settings!;
+  }
+
+  watch(apply: (settings: SbcSettings) => void): void {
+    const tick = async () => {
+      try {
+        const built = await this.build();
+        if (built.text === this.last) return;
+        this.last = built.text;
+        if (built.settings) {
+          apply(built.settings);
+          this.log.info({}, 'SBC settings updated from the live configuration');
+        } else
+          this.log.error(
+            { errors: built.errors },
+            'live SBC settings invalid; keeping the running ones',
+          );
+      } catch (err) {
+        this.log.warn({ err: String(err) }, 'live SBC settings not read');
+      }
+    };
+    this.timer = setInterval(() => void tick(), this.intervalMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+}

@@ -82,6 +82,27 @@ export class LiveConfig {
     return row && !row.deleted ? row : undefined;
   }
 
+  /** Every tenant in the projection (deleted ones left out): whom the SBC builds settings for. */
+  async tenantIds(): Promise<string[]> {
+    const ids: string[] = [];
+    let cursor = '0';
+    do {
+      const [next, keys] = await this.redis.scan(
+        cursor,
+        'MATCH',
+        this.key('*', 'tenant'),
+        'COUNT',
+        500,
+      );
+      cursor = next;
+      for (const key of keys) {
+        const tenantId = key.slice(`${this.prefix}:cfg:`.length, -':tenant'.length);
+        if (await this.get(tenantId, 'tenant', tenantId)) ids.push(tenantId);
+      }
+    } while (cursor !== '0');
+    return ids.sort();
+  }
+
   async list(tenantId: string, resource: LiveResource): Promise<LiveRow[]> {
     const all = await this.redis.hvals(this.key(tenantId, resource));
     return all

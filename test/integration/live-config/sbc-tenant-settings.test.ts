@@ -11,6 +11,7 @@ import {
   type LiveTenantRow,
   type LiveTrunkRow,
 } from '../../../libs/sbc-policy/src/from-live-config';
+import { LIVE_CONFIG, type LiveConfig } from '@ccx/live-config';
 import { createServiceContext } from '@ccx/service-kit';
 import { startTestApi, type TestApi } from '../../support/api';
 import { waitFor } from '../../support/bus';
@@ -46,6 +47,9 @@ describe.each(backends)(
         REDIS_URL: api.config.REDIS_URL,
         BUS_PREFIX: api.config.BUS_PREFIX,
         DATABASE_URL: api.db.url,
+        // A tenant with a Teams subdomain needs the carrier's base domain.
+        SBC_TEAMS_BASE_DOMAIN: 'sbc.carrier.example',
+        SBC_SIP_LISTEN: 'udp:127.0.0.1:0',
       });
       const ctx = createServiceContext('sbc', 'silent');
       sbc = await NestFactory.create(SbcAppModule.forRoot(ctx, config), { logger: false });
@@ -75,6 +79,25 @@ describe.each(backends)(
       });
       const [tenant] = await seen<LiveTenantRow>('fabrikam', 'tenant');
       expect(tenant).toMatchObject({ maxCalls: 12, callerIdPolicy: 'allow', dialPlan });
+    });
+
+    it('lists the tenants it holds, and drops a deleted one', async () => {
+      const live = sbc.get<LiveConfig>(LIVE_CONFIG);
+      await api.createTenant('northwind');
+      await waitFor('the SBC to see the new tenant', async () =>
+        (await live.tenantIds()).includes('northwind'),
+      );
+      expect(await live.tenantIds()).toEqual(['fabrikam', 'northwind']);
+      const deleted = await api
+        .http()
+        .delete('/v1/tenants/northwind')
+        .set('authorization', `Bearer ${api.adminKey}`);
+      expect(deleted.status).toBe(204);
+      await waitFor(
+        'the SBC to drop the tenant',
+        async () => !(await live.tenantIds()).includes('northwind'),
+      );
+      expect(await seen<LiveTenantRow>('northwind', 'tenant')).toEqual([]);
     });
 
     it('projects rows that settingsFromLive turns into valid SBC settings', async () => {

@@ -3,7 +3,6 @@
 // request's headers can be scraped, and sends: UDP from the listener of the target's IP family,
 // TCP/TLS on a reused connection (see streams.ts). docs/sip.md, "Transports".
 import { createSocket, type RemoteInfo, type Socket as UdpSocket } from 'node:dgram';
-import { isIPv6 } from 'node:net';
 import { newTag } from '../message';
 import { parseSipMessage } from '../parse';
 import { serializeSipMessage } from '../serialize';
@@ -45,6 +44,8 @@ export class SipTransportLayer implements SipTransport {
   private readonly udp: UdpListener[] = [];
   private readonly streams: StreamTransports;
   private started = false;
+  /** viaAddress answers by protocol|family; filled on first use, cleared on start and stop. */
+  private readonly viaCache = new Map<string, SipAddress>();
 
   constructor(private readonly options: SipTransportOptions) {
     this.limits = { ...DEFAULT_SIP_LIMITS, ...options.limits };
@@ -68,6 +69,7 @@ export class SipTransportLayer implements SipTransport {
   async start(): Promise<void> {
     if (this.started) return;
     this.started = true;
+    this.viaCache.clear();
     try {
       for (const spec of this.options.listen) {
         if (spec.protocol === 'udp') await this.listenUdp(spec);
@@ -81,6 +83,7 @@ export class SipTransportLayer implements SipTransport {
 
   async stop(): Promise<void> {
     this.started = false;
+    this.viaCache.clear();
     const udp = this.udp.splice(0);
     await Promise.all([
       this.streams.stop(),
@@ -103,17 +106,23 @@ export class SipTransportLayer implements SipTransport {
   }
 
   viaAddress(target: SipAddress): SipAddress {
-    const v6 = isIPv6(unbracket(target.host));
-    const all = [...this.udp, ...this.streams.listeners].filter(
-      (l) => l.bound.protocol === target.protocol,
-    );
-    const l = all.find((x) => isIPv6(x.bound.host) === v6) ?? all[0];
-    if (!l) throw new Error(`no ${target.protocol} listener`);
-    return {
-      protocol: l.bound.protocol,
-      host: l.spec.advertise ?? l.bound.host,
-      port: l.bound.port,
-    };
+    const key = `${target.protocol}|${isV6(target.host)}`;
+    let via = this.viaCache.get(key);
+    if (!via) {
+      const v6 = isV6(target.host);
+      const all = [...this.udp, ...this.streams.listeners].filter(
+        (l) => l.bound.protocol === target.protocol,
+      );
+      const l = all.find((x) => isV6(x.bound.host) === v6) ?? all[0];
+      if (!l) throw new Error(`no ${target.protocol} listener`);
+      via = {
+        protocol: l.bound.protocol,
+        host: l.spec.advertise ?? l.bound.host,
+        port: l.bound.port,
+      };
+      this.viaCache.set(key, via);
+    }
+    return { ...via };
   }
 
   async send(message: SipMessage, target: SendTarget): Promise<SendResult> {
@@ -136,14 +145,14 @@ export class SipTransportLayer implements SipTransport {
   }
 
   private udpFor(host: string): UdpListener | undefined {
-    const v6 = isIPv6(host);
-    return this.udp.find((l) => isIPv6(l.bound.host) === v6);
+    const v6 = isV6(host);
+    return this.udp.find((l) => isV6(l.bound.host) === v6);
   }
 
   private async listenUdp(spec: ListenSpec): Promise<void> {
     const buffer = this.options.udpBufferBytes ?? DEFAULT_UDP_BUFFER_BYTES;
     const socket = createSocket({
-      type: isIPv6(spec.host) ? 'udp6' : 'udp4',
+      type: isV6(spec.host) ? 'udp6' : 'udp4',
       recvBufferSize: buffer,
       sendBufferSize: buffer,
     });
@@ -231,6 +240,9 @@ export class SipTransportLayer implements SipTransport {
     this.refuse(chunk.subarray(0, this.limits.maxMessageBytes), reason, conn.remote, conn, true);
   }
 }
+
+/** An IP literal is IPv6 when it has a colon (bracketed or not); cheaper than net.isIPv6. */
+const isV6 = (host: string): boolean => host.includes(':');
 
 function isKeepAlive(data: Uint8Array): boolean {
   for (const b of data) if (b !== 0x0d && b !== 0x0a) return false;

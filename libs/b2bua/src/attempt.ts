@@ -19,6 +19,7 @@ import {
 import { ALLOW, SDP, SUPPORTED } from './call-context';
 import type { Call } from './call';
 import { Dialog, uriOf } from './dialog';
+import { MIN_SE_S, SESSION_EXPIRES_S } from './session-timer';
 import { contactUri } from './sip-out';
 
 export class Attempt {
@@ -101,6 +102,8 @@ export class Attempt {
       ['Contact', contactUri(this.call.calling, contactHost, local)],
       ['Allow', ALLOW],
       ['Supported', SUPPORTED],
+      ['Session-Expires', String(SESSION_EXPIRES_S)],
+      ['Min-SE', String(MIN_SE_S)],
       ['User-Agent', 'ccx-sbc'],
     ];
     if (this.call.callingRewritten || d.kind === 'teams') {

@@ -48,6 +48,7 @@ export function handleInDialog(
       return;
     case 'INVITE':
     case 'UPDATE':
+      call.sessionRefreshed(side);
       void offer(call, side, dialog, tx, method);
       return;
     case 'OPTIONS':
@@ -184,6 +185,10 @@ function okWith(call: Call, request: SipMessage, sdp: string | undefined): SipMe
           : contactFor(call, request),
       ],
       ['Allow', ALLOW],
+      ...(headerValue(request, 'Session-Expires') &&
+      call.aDialog?.callId === headerValue(request, 'Call-ID')
+        ? call.sessionHeaders()
+        : []),
     ],
     ...(sdp ? { body: textBody(sdp), contentType: SDP } : {}),
   });

@@ -21,6 +21,7 @@ import { ALLOW, SDP, SUPPORTED, type CallContext } from './call-context';
 import { Dialog } from './dialog';
 import type { ConnectTarget } from './policy-port';
 import { Q850, q850ForStatus, q850FromReason } from './q850';
+import { parseSessionExpires, SessionTimer, supportsTimer } from './session-timer';
 import { contactUri } from './sip-out';
 
 export type CallState = 'setup' | 'waiting' | 'early' | 'answered' | 'ended';
@@ -87,6 +88,9 @@ export class Call {
     headers: [string, string][];
     byeOldNow: boolean;
   };
+  /** RFC 4028 session timers of each leg, when negotiated. */
+  aTimer?: SessionTimer;
+  bTimer?: SessionTimer;
   /** Old legs b after a transfer: their BYE ends nothing. */
   private replacedDialogs = new Set<Dialog>();
 
@@ -320,10 +324,45 @@ export class Call {
       this.aDialog = dialog;
       this.ctx.register(dialog, this, 'a');
     }
+    this.startSessionTimers(bDialog, response);
     const ok = this.okResponse();
     this.tx.respond(ok);
     this.retransmitOk(ok);
     this.emitCall('call.answered', { ...(this.codec ? { codec: this.codec } : {}) });
+  }
+
+  /** Leg b: as the callee's 2xx says; leg a: the caller refreshes when it supports timers. */
+  private startSessionTimers(bDialog: Dialog, response: SipMessage): void {
+    const b = parseSessionExpires(response);
+    if (b) {
+      const allowsUpdate = /\bUPDATE\b/i.test(headerValue(response, 'Allow') ?? '');
+      this.bTimer = new SessionTimer(
+        this,
+        'b',
+        bDialog,
+        b.intervalS,
+        b.refresher === 'uac',
+        allowsUpdate,
+      );
+    }
+    const a = parseSessionExpires(this.tx.request);
+    if (a && supportsTimer(this.tx.request) && this.aDialog) {
+      this.aTimer = new SessionTimer(this, 'a', this.aDialog, a.intervalS, false, false);
+    }
+  }
+
+  /** Session-Expires / Require headers for a 2xx to leg a (initial or refresh). */
+  sessionHeaders(): [string, string][] {
+    return this.aTimer
+      ? [
+          ['Session-Expires', `${this.aTimer.intervalS};refresher=uac`],
+          ['Require', 'timer'],
+        ]
+      : [];
+  }
+
+  sessionRefreshed(side: 'a' | 'b'): void {
+    (side === 'a' ? this.aTimer : this.bTimer)?.refreshed();
   }
 
   okResponse(): SipMessage {
@@ -333,6 +372,7 @@ export class Call {
         ['Contact', this.aContact()],
         ['Allow', ALLOW],
         ['Supported', SUPPORTED],
+        ...this.sessionHeaders(),
       ],
       body: textBody(this.aLocalSdp ?? ''),
       contentType: SDP,
@@ -455,6 +495,8 @@ export class Call {
     this.state = 'ended';
     clearTimeout(this.okTimer);
     clearTimeout(this.holdTimer);
+    this.aTimer?.stop();
+    this.bTimer?.stop();
     this.attempt?.abandon();
     for (const release of this.releases) release();
     this.releaseEgress();

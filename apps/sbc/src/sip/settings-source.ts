@@ -104,12 +104,28 @@ export class LiveSettings implements SettingsSource {
     };
   }
 
+  /**
+   * The API checks each row alone; what only shows across rows (a subdomain without a base domain,
+   * overlapping ranges) must not take every tenant down: tenants whose settings fail are left out
+   * (and logged), the others run.
+   */
   private async build(): Promise<{ text: string; settings?: SbcSettings; errors?: string[] }> {
     const input = settingsFromLive(await this.rows(), this.base);
     const text = JSON.stringify(input);
     if (text === this.last) return { text };
     const result = validateSettings(input);
-    return result.ok ? { text, settings: result.settings } : { text, errors: result.errors };
+    if (result.ok) return { text, settings: result.settings };
+    const kept = (input.tenants ?? []).filter((tenant) => {
+      const alone = validateSettings({ ...input, tenants: [tenant] });
+      if (!alone.ok)
+        this.log.error(
+          { tenantId: tenant.id, errors: alone.errors },
+          'tenant left out of the SBC settings',
+        );
+      return alone.ok;
+    });
+    const retry = validateSettings({ ...input, tenants: kept });
+    return retry.ok ? { text, settings: retry.settings } : { text, errors: retry.errors };
   }
 
   async load(): Promise<SbcSettings> {

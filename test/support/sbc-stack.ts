@@ -46,11 +46,11 @@ export async function startSbcStack(options: {
       events.push({ name, tenantId, callId, data: data as Record<string, unknown> });
     },
   };
-  let b2bua: B2bua | undefined;
+  const ref: { b2bua?: B2bua } = {};
   const transport = new SipTransportLayer({
     listen: options.listen,
     ...(options.tls ? { tls: options.tls } : {}),
-    onMessage: (rx) => b2bua?.receive(rx),
+    onMessage: (rx) => ref.b2bua?.receive(rx),
   });
   await transport.start();
   const health: { monitor?: OptionsMonitor } = {};
@@ -58,7 +58,7 @@ export async function startSbcStack(options: {
   const policy = new SettingsPolicy(settings, peerHealth);
   const { engine } = openEngine();
   const resolver = new DnsResolver();
-  b2bua = new B2bua({
+  const b2bua = new B2bua({
     transport,
     policy,
     media: new LocalMediaControl(engine),
@@ -67,6 +67,7 @@ export async function startSbcStack(options: {
     sbcId: 'sbc-test',
     ...(options.timers ? { timers: options.timers } : {}),
   });
+  ref.b2bua = b2bua;
   const monitor = new OptionsMonitor(new SipOut(transport, b2bua.transactions), resolver, {
     intervalMs: options.optionsIntervalMs ?? 60_000,
     downAfter: settings.options.downAfter,
@@ -88,7 +89,7 @@ export async function startSbcStack(options: {
     trunkStates,
     async close() {
       monitor.stop();
-      b2bua?.close();
+      b2bua.close();
       await transport.stop();
     },
   };

@@ -290,6 +290,26 @@ describe('SBC between UDP trunks (SIPp peers)', () => {
     expect(ended(s)).toMatchObject({ reason: 'cancelled', sipStatus: 487 });
   });
 
+  it('a callee ringing too long is cancelled and the caller gets 480', async () => {
+    stack = await startSbcStack({
+      listen: [{ protocol: 'udp', ...SBC }],
+      settings: settings(),
+      timers: { T1: 100 },
+      ringTimeoutMs: 1000,
+    });
+    const pbx = await sipp({ scenario: 'uas-ring.xml', local: PBX });
+    const itsp = await sipp({
+      scenario: 'uac-expect-480.xml',
+      local: ITSP,
+      remote: sbcAddr,
+      service: '+4930123401',
+    });
+    expect((await itsp.done).exitCode).toBe(0);
+    expect((await pbx.done).exitCode).toBe(0);
+    await settled(stack);
+    expect(ended(stack)).toMatchObject({ reason: 'no-answer', sipStatus: 480 });
+  });
+
   it('refuses a source that is no configured peer with 403', async () => {
     const s = await start();
     const stranger = await sipp({

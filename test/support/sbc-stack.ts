@@ -37,6 +37,7 @@ export async function startSbcStack(options: {
   tls?: SipTlsOptions;
   timers?: { T1?: number; T2?: number; T4?: number };
   optionsIntervalMs?: number;
+  ringTimeoutMs?: number;
 }): Promise<SbcStack> {
   const settings = sbcSettings.parse(options.settings);
   const events: RecordedEvent[] = [];
@@ -66,6 +67,7 @@ export async function startSbcStack(options: {
     resolver,
     sbcId: 'sbc-test',
     ...(options.timers ? { timers: options.timers } : {}),
+    ...(options.ringTimeoutMs ? { ringTimeoutMs: options.ringTimeoutMs } : {}),
   });
   ref.b2bua = b2bua;
   const monitor = new OptionsMonitor(new SipOut(transport, b2bua.transactions), resolver, {

@@ -29,6 +29,8 @@ export class Attempt {
   private request?: SipMessage;
   private target?: SendTarget;
   private timer?: NodeJS.Timeout;
+  /** Alerting without a final answer for this long: CANCEL and 480 (the transaction has no timer). */
+  private ringTimer?: NodeJS.Timeout;
   private abandoned = false;
   private responded = false;
   private done = false;
@@ -155,10 +157,22 @@ export class Attempt {
     this.call.attemptFailed(408, undefined);
   }
 
+  private ringTimeout(): void {
+    if (this.done || this.abandoned) return;
+    this.call.ctx.log.info(
+      { callId: this.call.id, hop: this.name },
+      'no answer while ringing; cancelling',
+    );
+    this.cancel('Q.850;cause=19;text="No answer"');
+    this.done = true;
+    this.call.attemptFailed(480, undefined);
+  }
+
   private failed(status: number, response?: SipMessage): void {
     if (this.done) return;
     this.done = true;
     clearTimeout(this.timer);
+    clearTimeout(this.ringTimer);
     if (this.abandoned) return;
     this.call.attemptFailed(status, response);
   }
@@ -174,6 +188,7 @@ export class Attempt {
       if (status === 100) return;
       this.earlyDialog(res, rx);
       this.prack(res);
+      this.ringTimer ??= setTimeout(() => this.ringTimeout(), this.call.ctx.ringTimeoutMs);
       void this.call.provisional(res, status);
       return;
     }
@@ -202,6 +217,7 @@ export class Attempt {
   }
 
   private onSuccess(res: SipMessage, rx: ReceivedMessage): void {
+    clearTimeout(this.ringTimer);
     if (!this.request || !this.target) return;
     const first = !this.done;
     this.done = true;
@@ -244,6 +260,7 @@ export class Attempt {
   cancel(reason?: string): void {
     this.abandoned = true;
     clearTimeout(this.timer);
+    clearTimeout(this.ringTimer);
     if (!this.done) this.tx?.cancel(reason);
   }
 

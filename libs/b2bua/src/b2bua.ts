@@ -40,6 +40,8 @@ export interface B2buaOptions {
   timers?: Partial<TimerValues>;
   /** How long a queue call waits for `sbc.connect` before 480 (default 120 s). */
   holdForRoutingMs?: number;
+  /** How long a callee may ring before the call ends with 480 (default 180 s). */
+  ringTimeoutMs?: number;
   now?: () => number;
 }
 
@@ -78,6 +80,7 @@ export class B2bua implements TransactionUser {
       log: this.log,
       sbcId: options.sbcId,
       holdForRoutingMs: options.holdForRoutingMs ?? 120_000,
+      ringTimeoutMs: options.ringTimeoutMs ?? 180_000,
       t1: timers.T1,
       t2: timers.T2,
       now,

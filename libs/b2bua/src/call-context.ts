@@ -15,6 +15,8 @@ export interface CallContext {
   sbcId: string;
   /** Time A waits for a routing decision on a queue number before 480. */
   holdForRoutingMs: number;
+  /** Ringing without an answer this long ends the attempt with 480. */
+  ringTimeoutMs: number;
   /** RFC 3261 T1 (2xx retransmission to a UDP caller until ACK). */
   t1: number;
   t2: number;

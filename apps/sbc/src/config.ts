@@ -65,7 +65,7 @@ export type SbcConfig = z.output<typeof sbcConfigSchema>;
 /** `sbc --config file.yaml` is SBC_CONFIG_FILE=file.yaml. */
 export function loadSbcConfig(
   env: Record<string, string | undefined> = process.env,
-  argv: readonly string[] = process.argv.slice(2),
+  argv: readonly string[] = [],
 ) {
   const at = argv.findIndex((a) => a === '--config' || a.startsWith('--config='));
   const file =

@@ -4,7 +4,7 @@ import { loadSbcConfig } from './config';
 
 runService({
   name: 'sbc',
-  loadConfig: () => loadSbcConfig(),
+  loadConfig: () => loadSbcConfig(process.env, process.argv.slice(2)),
   http: (c) => ({ port: c.SBC_HTTP_PORT, host: c.SBC_HTTP_HOST }),
   module: (ctx, c) => SbcAppModule.forRoot(ctx, c),
 });

@@ -128,6 +128,7 @@ export function parseHeaderValue(name: string, value: string): Parsed<ParsedHead
     case 'To':
     case 'Route':
     case 'Record-Route':
+    case 'Refer-To':
       return wrap(parseNameAddr(value), (addr) => ({ kind: 'name-addr', addr }));
     case 'CSeq':
       return wrap(parseCSeq(value), (cseq) => ({ kind: 'cseq', cseq }));

@@ -19,8 +19,12 @@ export interface Child {
 }
 
 /** Starts a compiled script from dist/ with extra environment variables. */
-export function startChild(script: string, env: Record<string, string>): Child {
-  const child = spawn(process.execPath, [resolve(root, 'dist', script)], {
+export function startChild(
+  script: string,
+  env: Record<string, string>,
+  args: string[] = [],
+): Child {
+  const child = spawn(process.execPath, [resolve(root, 'dist', script), ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

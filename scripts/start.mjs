@@ -187,6 +187,7 @@ ccx is running.
 ${services.map((s) => `  ${s.name.padEnd(18)}  http://127.0.0.1:${s.port}/health   /metrics`).join('\n')}
   Redis               ${env.REDIS_URL}
   PostgreSQL          ${embedded ? `${env.DATABASE_URL}  (embedded PGlite, data in ${join(dataDir, 'pglite')})` : '(DATABASE_URL)'}
+  SIP (sbc)           ${env.SBC_SIP_LISTEN ?? 'udp:127.0.0.1:5060'}   status: http://127.0.0.1:${services[1].port}/sip/status
   Media               RTP ports ${env.MEDIA_PORT_MIN ?? 30000}-${env.MEDIA_PORT_MAX ?? 39999} on ${env.MEDIA_RTP_BIND ?? '127.0.0.1'}; prompts in ${env.MEDIA_PROMPT_DIR} (beep.wav); recordings in ${env.MEDIA_RECORDING_DIR}
   Logs                ${logDir}/<service>.log${streamLogs ? '' : '   (npm start -- --logs to stream them)'}
 

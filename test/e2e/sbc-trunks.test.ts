@@ -310,6 +310,35 @@ describe('SBC between UDP trunks (SIPp peers)', () => {
     expect(ended(stack)).toMatchObject({ reason: 'no-answer', sipStatus: 480 });
   });
 
+  it('a flood from one address is rate-limited and does not starve another peer', async () => {
+    const limited = settings();
+    const s = await start({ ...limited, rateLimit: { perSourcePerSecond: 20, burst: 20 } });
+    // 400 INVITEs/s for 2 s from the second ITSP, to a number nobody owns.
+    const flood = await sipp({
+      scenario: 'uac-expect-404.xml',
+      local: ITSP2,
+      remote: sbcAddr,
+      service: '+4930999999',
+      calls: 800,
+      rate: 400,
+      timeoutMs: 15_000,
+    });
+    const pbx = await sipp({ scenario: 'uas-answer.xml', local: PBX });
+    const itsp = await sipp({
+      scenario: 'uac-call.xml',
+      local: ITSP,
+      remote: sbcAddr,
+      service: '+4930123401',
+    });
+    expect((await itsp.done).exitCode).toBe(0);
+    expect((await pbx.done).exitCode).toBe(0);
+    // The flood cannot complete: most of its INVITEs are dropped, not answered.
+    flood.kill();
+    const flooded = await flood.done;
+    expect(flooded.successful).toBeLessThan(800);
+    expect(s.b2bua.counters.dropped.rateLimited).toBeGreaterThan(0);
+  }, 40_000);
+
   it('refuses a source that is no configured peer with 403', async () => {
     const s = await start();
     const stranger = await sipp({

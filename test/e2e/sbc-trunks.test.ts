@@ -275,6 +275,30 @@ describe('SBC between UDP trunks (SIPp peers)', () => {
     expect(s.events.find((e) => e.name === 'call.held')?.data).toEqual({ by: 'caller' });
   });
 
+  it('passes hold by the callee (a=inactive) on to the caller, and the resume', async () => {
+    const s = await start();
+    const pbx = await sipp({ scenario: 'uas-hold-by-callee.xml', local: PBX, pauseMs: 300 });
+    const itsp = await sipp({
+      scenario: 'uac-held.xml',
+      local: ITSP,
+      remote: sbcAddr,
+      service: '+4930123401',
+    });
+    const callee = await pbx.done;
+    const caller = await itsp.done;
+    if (caller.exitCode !== 0) console.log(caller.output().slice(-2000));
+    expect(callee.exitCode).toBe(0);
+    expect(caller.exitCode).toBe(0);
+    await settled(s);
+    expect(
+      s.events.filter((e) => e.name === 'call.held' || e.name === 'call.resumed'),
+    ).toMatchObject([
+      { name: 'call.held', data: { by: 'callee' } },
+      { name: 'call.resumed', data: { by: 'callee' } },
+    ]);
+    expect(ended(s)).toMatchObject({ cdr: { endedBy: 'callee' } });
+  });
+
   it('a CANCEL while the callee rings ends both sides with 487', async () => {
     const s = await start();
     const pbx = await sipp({ scenario: 'uas-ring.xml', local: PBX });

@@ -106,8 +106,10 @@ const direction = (sdp: string): string =>
 
 /**
  * re-INVITE / UPDATE. From leg a with SDP: re-offered through the media worker and on to leg b, its
- * answer back to a. From leg b, or without SDP (a session refresh): answered here with our current
- * SDP for that leg, its direction mirrored, so hold (a=inactive, sendonly) is acknowledged at once.
+ * answer back to a. Without SDP (a session refresh): answered here with our current SDP. From leg b
+ * with SDP: answered here at once with our SDP for b, its direction mirrored, and passed on to leg
+ * a in a re-INVITE of our own (b's new SDP through the media worker), so a Teams user's hold
+ * reaches the caller.
  */
 async function offer(
   call: Call,
@@ -128,6 +130,8 @@ async function offer(
       else call.bLocalSdp = answer;
     }
     tx.respond(okWith(call, request, answer));
+    if (sdp && side === 'b' && method === 'INVITE' && call.state === 'answered')
+      void passToA(call, sdp);
     return;
   }
   try {
@@ -173,6 +177,56 @@ async function offer(
     call.ctx.log.warn({ callId: call.id, err: String(err) }, 're-offer refused');
     tx.respond(createResponse(request, 488));
   }
+}
+
+/** Leg b changed its media (hold, resume, new address): re-INVITE leg a with what the worker makes of it. */
+async function passToA(call: Call, bSdp: string): Promise<void> {
+  const a = call.aDialog;
+  const b = call.bDialog;
+  if (!a || !b) return;
+  let offer: string;
+  try {
+    offer = (
+      await call.ctx.media.answer({
+        tenantId: call.tenant.id,
+        callId: call.id,
+        toTag: b.remoteTag,
+        sdp: bSdp,
+      })
+    ).sdp;
+  } catch (err) {
+    call.ctx.log.warn({ callId: call.id, err: String(err) }, 'hold from leg b not passed on');
+    return;
+  }
+  call.aLocalSdp = offer;
+  const reinvite = a.request('INVITE', {
+    body: textBody(offer),
+    contentType: SDP,
+    headers: call.sessionHeaders().slice(0, 1),
+  });
+  call.ctx.sip.send(reinvite, a.target, {
+    onResponse: (res) => {
+      if (res.startLine.type !== 'response' || res.startLine.status < 200) return;
+      if (res.startLine.status >= 300) return;
+      void call.ctx.sip.ack(a.request('ACK', { seq: a.localSeq }), a.target);
+      a.refreshTarget(res);
+      if (res.body.length === 0) return;
+      call.aOfferSdp = bodyText(res);
+      void call.ctx.media
+        .offer({
+          tenantId: call.tenant.id,
+          callId: call.id,
+          fromTag: a.remoteTag,
+          sdp: bodyText(res),
+          bProfile: call.bProfile ?? 'RTP/AVP',
+        })
+        .catch((err: unknown) =>
+          call.ctx.log.warn({ callId: call.id, err: String(err) }, "leg a's answer not applied"),
+        );
+    },
+    onTimeout: () => undefined,
+    onTransportError: () => undefined,
+  });
 }
 
 function okWith(call: Call, request: SipMessage, sdp: string | undefined): SipMessage {

@@ -95,6 +95,17 @@ async function settled(s: SbcStack): Promise<void> {
   }
 }
 
+async function waitCalls(s: SbcStack, answered: number): Promise<void> {
+  for (
+    let i = 0;
+    i < 100 && s.events.filter((e) => e.name === 'call.answered').length < answered;
+    i++
+  ) {
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  expect(s.events.filter((e) => e.name === 'call.answered')).toHaveLength(answered);
+}
+
 describe('SBC between UDP trunks (SIPp peers)', () => {
   it('an ITSP call to a PBX number reaches the PBX, with events and a CDR', async () => {
     const s = await start();
@@ -286,7 +297,7 @@ describe('SBC between UDP trunks (SIPp peers)', () => {
     });
     const callee = await pbx.done;
     const caller = await itsp.done;
-    if (caller.exitCode !== 0) console.log(caller.output().slice(-2000));
+    if (caller.exitCode !== 0) console.log(caller.output.slice(-2000));
     expect(callee.exitCode).toBe(0);
     expect(caller.exitCode).toBe(0);
     await settled(s);
@@ -297,6 +308,52 @@ describe('SBC between UDP trunks (SIPp peers)', () => {
       { name: 'call.resumed', data: { by: 'callee' } },
     ]);
     expect(ended(s)).toMatchObject({ cdr: { endedBy: 'callee' } });
+  });
+
+  it('attended transfer by command joins the customer to the consulted party and releases the agent', async () => {
+    const s = await start();
+    // X: the customer (ITSP) talks to an agent behind the PBX.
+    const agentX = await sipp({ scenario: 'uas-answer.xml', local: PBX });
+    const customer = await sipp({
+      scenario: 'uac-call.xml',
+      local: ITSP,
+      remote: sbcAddr,
+      service: '+4930123401',
+      pauseMs: 3000,
+    });
+    await waitCalls(s, 1);
+    const x = s.events.find((e) => e.name === 'call.answered')?.callId ?? '';
+    // Y: the agent consults an expert through the second ITSP trunk.
+    const expert = await sipp({ scenario: 'uas-hold.xml', local: ITSP2 });
+    const agentY = await sipp({
+      scenario: 'uac-wait-bye.xml',
+      local: { host: PBX.host, port: PBX.port + 50 },
+      remote: sbcAddr,
+      service: '+4989555000',
+      caller: '+4930123402',
+    });
+    await waitCalls(s, 2);
+    const y =
+      s.events.filter((e) => e.name === 'call.answered').find((e) => e.callId !== x)?.callId ?? '';
+    expect(await s.b2bua.transferAttended(x, y)).toEqual({ accepted: true });
+    expect((await agentY.done).exitCode).toBe(0);
+    expect((await agentX.done).exitCode).toBe(0);
+    // The customer hangs up on the expert, through the call that now joins them.
+    expect((await customer.done).exitCode).toBe(0);
+    expect((await expert.done).exitCode).toBe(0);
+    await settled(s);
+    expect(s.events.find((e) => e.name === 'call.transferred')).toMatchObject({
+      callId: x,
+      data: { kind: 'attended' },
+    });
+    const ends = s.events.filter((e) => e.name === 'call.ended');
+    expect(ends.find((e) => e.callId === y)?.data).toMatchObject({ reason: 'transferred' });
+    for (let i = 0; i < 50 && s.b2bua.activeCalls > 0; i++)
+      await new Promise((r) => setTimeout(r, 50));
+    expect(ends.find((e) => e.callId === x)?.data).toMatchObject({
+      reason: 'normal',
+      cdr: { endedBy: 'caller' },
+    });
   });
 
   it('a CANCEL while the callee rings ends both sides with 487', async () => {

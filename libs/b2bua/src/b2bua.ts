@@ -26,6 +26,7 @@ import { handleInDialog, type Side } from './call-dialog';
 import type { Dialog } from './dialog';
 import type { CallPolicy, ConnectTarget, TargetResolver } from './policy-port';
 import { silentLogger, type B2buaLogger, type CallEventSink, type MediaControl } from './ports';
+import { mergeCalls } from './merge';
 import { Q850 } from './q850';
 import { SipOut } from './sip-out';
 
@@ -87,6 +88,15 @@ export class B2bua implements TransactionUser {
       register: (dialog, call, side) =>
         this.dialogs.set(key(dialog.callId, dialog.localTag), { call, side, dialog }),
       unregister: (dialog) => this.dialogs.delete(key(dialog.callId, dialog.localTag)),
+      findDialog: (callId, tag) => {
+        const hit = this.dialogs.get(key(callId, tag));
+        if (hit) return { call: hit.call, side: hit.side };
+        for (const d of this.dialogs.values()) {
+          if (d.dialog.callId === callId && d.dialog.remoteTag === tag)
+            return { call: d.call, side: d.side };
+        }
+        return undefined;
+      },
       ended: (call) => this.calls.delete(call.id),
     };
   }
@@ -325,6 +335,26 @@ export class B2bua implements TransactionUser {
     const destinations = this.options.policy.destinationsFor(call.tenant, target);
     if (destinations.length === 0) return { accepted: false, reason: 'no destination for target' };
     call.startTransfer(destinations, undefined, () => undefined, true);
+    return { accepted: true };
+  }
+
+  /** Attended transfer: join `callId`'s caller to the callee of `withCallId`, releasing the transferor. */
+  async transferAttended(
+    callId: string,
+    withCallId: string,
+  ): Promise<{ accepted: boolean; reason?: string }> {
+    const x = this.calls.get(callId);
+    const y = this.calls.get(withCallId);
+    if (!x || !y) return { accepted: false, reason: 'both calls must be on this SBC' };
+    const result = await mergeCalls(x, y, 'bye');
+    if (!result.ok) return { accepted: false, reason: result.reason };
+    this.options.events.emit('call.transferred', x.tenant.id, x.id, {
+      target: {
+        uri: `tel:${y.called}`,
+        ...(/^\+[1-9][0-9]{1,14}$/.test(y.called) ? { number: y.called } : {}),
+      },
+      kind: 'attended',
+    });
     return { accepted: true };
   }
 

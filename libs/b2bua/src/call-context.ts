@@ -24,6 +24,8 @@ export interface CallContext {
   /** Dialog registry: in-dialog requests find their call by (Call-ID, our tag). */
   register(dialog: Dialog, call: Call, side: 'a' | 'b'): void;
   unregister(dialog: Dialog): void;
+  /** The call and side holding a dialog of ours, by Call-ID and one of its tags. */
+  findDialog(callId: string, tag: string): { call: Call; side: 'a' | 'b' } | undefined;
   ended(call: Call): void;
 }
 

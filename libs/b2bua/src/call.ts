@@ -594,7 +594,7 @@ export class Call {
       this.transcoded = answer.transcoding;
     } catch (err) {
       this.ctx.log.warn({ callId: this.id, err: String(err) }, 'transfer target answer refused');
-      this.bye2(dialog);
+      this.byeDialog(dialog);
       return this.transferFailed(488);
     }
     this.transferring = undefined;
@@ -604,27 +604,52 @@ export class Call {
     t.report(200, 'OK');
     if (t.byeOldNow) {
       this.ctx.unregister(t.old);
-      this.bye2(t.old);
+      this.byeDialog(t.old);
       return;
     }
-    this.replacedDialogs.add(t.old);
-    // The transferor normally hangs up after NOTIFY 200; if it does not, release it ourselves.
+    this.awaitBye(t.old);
+  }
+
+  /** The transferor normally hangs up after NOTIFY 200; if it does not, release it ourselves. */
+  private awaitBye(old: Dialog): void {
+    this.replacedDialogs.add(old);
     setTimeout(() => {
-      if (this.replacedDialogs.has(t.old)) {
-        this.replacedDialogs.delete(t.old);
-        this.ctx.unregister(t.old);
-        this.bye2(t.old);
+      if (this.replacedDialogs.has(old)) {
+        this.replacedDialogs.delete(old);
+        this.ctx.unregister(old);
+        this.byeDialog(old);
       }
     }, 32 * this.ctx.t1).unref();
   }
 
-  private bye2(dialog: Dialog): void {
+  byeDialog(dialog: Dialog): void {
     const bye = dialog.request('BYE', { headers: [['Reason', 'Q.850;cause=16']] });
     this.ctx.sip.send(bye, dialog.target, {
       onResponse: () => undefined,
       onTimeout: () => undefined,
       onTransportError: () => undefined,
     });
+  }
+
+  /** Attended transfer, the consultation call's side: leg b now belongs to another call. */
+  handOverB(): void {
+    if (this.bDialog) this.ctx.unregister(this.bDialog);
+    this.bDialog = undefined;
+    this.bTimer?.stop();
+    this.bTimer = undefined;
+  }
+
+  /** Attended transfer, the kept call's side: the target's dialog becomes this call's leg b. */
+  takeOverB(dialog: Dialog, releaseOld: 'bye' | 'await-bye'): void {
+    const old = this.bDialog;
+    if (old && releaseOld === 'bye') {
+      this.ctx.unregister(old);
+      this.byeDialog(old);
+    } else if (old) this.awaitBye(old);
+    this.bTimer?.stop();
+    this.bTimer = undefined;
+    this.bDialog = dialog;
+    this.ctx.register(dialog, this, 'b');
   }
 
   /** Leg b's SDP profile now in use. */

@@ -5,6 +5,7 @@
 import { createResponse, getHeader, textBody, type ServerTransaction } from '@ccx/sip';
 import type { Call } from './call';
 import type { Dialog } from './dialog';
+import { mergeCalls } from './merge';
 import type { ConnectTarget } from './policy-port';
 
 const noop = {
@@ -12,6 +13,19 @@ const noop = {
   onTimeout: () => undefined,
   onTransportError: () => undefined,
 };
+
+/** `Replaces: <call-id>;to-tag=..;from-tag=..` naming another answered call's Teams-side dialog here. */
+function consultation(call: Call, replaces: string): Call | undefined {
+  const [callId = '', ...params] = replaces.split(';');
+  const tags = params
+    .map((p) => /^\s*(?:to|from)-tag=(.*)$/i.exec(p)?.[1])
+    .filter((t): t is string => t !== undefined);
+  for (const tag of tags) {
+    const hit = call.ctx.findDialog(callId.trim(), tag);
+    if (hit && hit.call !== call && hit.side === 'a') return hit.call;
+  }
+  return undefined;
+}
 
 export function transfer(call: Call, referrer: Dialog, tx: ServerTransaction): void {
   const request = tx.request;
@@ -53,6 +67,23 @@ export function transfer(call: Call, referrer: Dialog, tx: ServerTransaction): v
     call.ctx.sip.send(n, referrer.target, noop);
   };
   notify(100, 'Trying', false);
+  const consult = replaces ? consultation(call, replaces) : undefined;
+  if (consult) {
+    // Attended transfer onto another call of ours: join instead of calling out (RFC 3891 matching).
+    void mergeCalls(call, consult, 'await-bye').then((r) => {
+      notify(r.ok ? 200 : r.status, r.ok ? 'OK' : r.reason, true);
+      if (r.ok) {
+        call.ctx.events.emit('call.transferred', call.tenant.id, call.id, {
+          target: {
+            uri: `tel:${consult.called}`,
+            ...(consult.called.startsWith('+') ? { number: consult.called } : {}),
+          },
+          kind: 'attended',
+        });
+      }
+    });
+    return;
+  }
   call.startTransfer(destinations, replaces, (status, reason) => {
     notify(status, reason, status >= 200);
     if (status >= 200 && status < 300) {

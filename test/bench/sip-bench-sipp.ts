@@ -82,8 +82,13 @@ export function startSipp(o: SippOptions): SippRun {
   const child = track(spawn('sipp', args, { stdio: ['ignore', 'ignore', 'pipe'] }));
   let err = '';
   child.stderr?.on('data', (d: Buffer) => (err = (err + d.toString()).slice(-2000)));
+  // SIPp's -timeout does not end a run with a call stuck in it: the bench bounds it too.
+  const watchdog = o.timeoutS
+    ? setTimeout(() => child.kill('SIGKILL'), (o.timeoutS + 5) * 1000)
+    : undefined;
   const exited = new Promise<number | null>((resolve) =>
     child.once('exit', (code) => {
+      clearTimeout(watchdog);
       if (code !== 0 && code !== 1 && err) process.stderr.write(`sipp ${o.role}: ${err}\n`);
       resolve(code);
     }),

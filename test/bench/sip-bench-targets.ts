@@ -148,13 +148,30 @@ export async function startKamailio(o: TargetOptions, uasPort: number): Promise<
   const args = ['-f', cfg, '-DD', '-E', '-m', '256', '-M', '32', '-Y', dir];
   args.push('-P', join(dir, 'kamailio.pid'), '-w', dir, '-l', `udp:127.0.0.1:${sipPort}`);
   args.push('-A', `UAS_DST="sip:127.0.0.3:${uasPort}"`);
-  const child = track(spawn('kamailio', args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] }));
+  // Its own process group, so that its forked workers go with it even on SIGKILL.
+  const child = track(
+    spawn('kamailio', args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], detached: true }),
+  );
+  const group = child.pid ?? 0;
+  const killGroup = () => {
+    try {
+      process.kill(-group, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  };
+  process.once('exit', killGroup);
   let out = '';
   const keep = (d: Buffer) => (out = (out + d.toString()).slice(-4000));
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
-  await until('kamailio', 10_000, async () => out.includes('udp: 127.0.0.1') || !!child.exitCode);
-  if (child.exitCode !== null) throw new Error(`kamailio exited: ${out}`);
+  try {
+    await until('kamailio', 10_000, async () => out.includes('udp: 127.0.0.1') || !!child.exitCode);
+    if (child.exitCode !== null) throw new Error(`kamailio exited: ${out}`);
+  } catch (err) {
+    killGroup();
+    throw err;
+  }
   await sleep(500);
   const pid = child.pid ?? 0;
   return {
@@ -163,6 +180,9 @@ export async function startKamailio(o: TargetOptions, uasPort: number): Promise<
     pid,
     mediaPids: [],
     rss: () => treeRssBytes(pid),
-    stop: () => stopChild(child),
+    stop: async () => {
+      await stopChild(child);
+      killGroup();
+    },
   };
 }

@@ -356,6 +356,35 @@ describe('SBC between UDP trunks (SIPp peers)', () => {
     });
   });
 
+  it('a REFER from the caller transfers the callee to a new number', async () => {
+    const s = await start();
+    // The PBX user calls out, then transfers the far end to another number (via the second ITSP).
+    const far = await sipp({ scenario: 'uas-answer-bye.xml', local: ITSP, pauseMs: 2500 });
+    const target = await sipp({ scenario: 'uas-answer.xml', local: ITSP2 });
+    const pbx = await sipp({
+      scenario: 'uac-refer.xml',
+      local: PBX,
+      remote: sbcAddr,
+      service: '+4989555000',
+      caller: '+4930123402',
+      pauseMs: 300,
+      keys: { refer_to: `sip:+4989555001@${SBC.host}` },
+      extraArgs: ['-aa'],
+    });
+    const transferor = await pbx.done;
+    if (transferor.exitCode !== 0) console.log(transferor.output.slice(-2500));
+    expect(transferor.exitCode).toBe(0);
+    // The far end hangs up after a while; the SBC ends the transfer target's leg.
+    expect((await far.done).exitCode).toBe(0);
+    expect((await target.done).exitCode).toBe(0);
+    await settled(s);
+    expect(s.events.find((e) => e.name === 'call.transferred')?.data).toMatchObject({
+      kind: 'blind',
+      target: { number: '+4989555001' },
+    });
+    expect(ended(s)).toMatchObject({ reason: 'normal', cdr: { endedBy: 'callee' } });
+  });
+
   it('a CANCEL while the callee rings ends both sides with 487', async () => {
     const s = await start();
     const pbx = await sipp({ scenario: 'uas-ring.xml', local: PBX });
@@ -365,7 +394,9 @@ describe('SBC between UDP trunks (SIPp peers)', () => {
       remote: sbcAddr,
       service: '+4930123401',
     });
-    expect((await itsp.done).exitCode).toBe(0);
+    const cancelled = await itsp.done;
+    if (cancelled.exitCode !== 0) console.log(cancelled.output.slice(-3000));
+    expect(cancelled.exitCode).toBe(0);
     expect((await pbx.done).exitCode).toBe(0);
     await settled(s);
     expect(ended(s)).toMatchObject({ reason: 'cancelled', sipStatus: 487 });

@@ -92,8 +92,8 @@ export class Attempt {
     const display = from?.displayName ? `"${from.displayName.replace(/["\\]/g, '')}" ` : '';
     const fromUri =
       d.kind === 'teams'
-        ? `sip:${this.call.calling}@${contactHost}`
-        : `sip:${this.call.calling}@${local.host}`;
+        ? `sip:${this.call.attemptCalling}@${contactHost}`
+        : `sip:${this.call.attemptCalling}@${local.host}`;
     const toUri = d.requestUri.replace(/;transport=[a-z]+/i, '');
     const headers: [string, string][] = [
       ['Max-Forwards', String(maxForwards(this.call.tx.request))],
@@ -101,7 +101,7 @@ export class Attempt {
       ['To', `<${toUri}>`],
       ['Call-ID', this.callId],
       ['CSeq', '1 INVITE'],
-      ['Contact', contactUri(this.call.calling, contactHost, local)],
+      ['Contact', contactUri(this.call.attemptCalling, contactHost, local)],
       ['Allow', ALLOW],
       ['Supported', SUPPORTED],
       ['Session-Expires', String(SESSION_EXPIRES_S)],
@@ -109,7 +109,7 @@ export class Attempt {
       ['User-Agent', 'ccx-sbc'],
     ];
     if (this.call.callingRewritten || d.kind === 'teams') {
-      headers.push(['P-Asserted-Identity', `<sip:${this.call.calling}@${contactHost}>`]);
+      headers.push(['P-Asserted-Identity', `<sip:${this.call.attemptCalling}@${contactHost}>`]);
     }
     headers.push(...this.call.attemptHeaders);
     const privacy = headerValue(this.call.tx.request, 'Privacy');
@@ -117,7 +117,7 @@ export class Attempt {
     const request = this.buildInvite(uri, headers);
     if (d.kind === 'trunk') {
       ctx.policy.applyHeaderRules(request, d.trunk.headerRules, 'out', {
-        'from.user': this.call.calling,
+        'from.user': this.call.attemptCalling,
         'to.user': this.call.called,
         tenant: this.call.tenant.id,
       });
@@ -246,7 +246,7 @@ export class Attempt {
   private contact(): string {
     const local = this.call.ctx.sip.local(this.target!);
     const host = this.destination.kind === 'teams' ? this.destination.contactHost : local.host;
-    return contactUri(this.call.calling, host, local);
+    return contactUri(this.call.attemptCalling, host, local);
   }
 
   /** In-dialog requests go back to the hop we reached, on the same connection when there is one. */

@@ -55,13 +55,7 @@ export function handleInDialog(
       tx.respond(createResponse(request, 200, { headers: [['Allow', ALLOW]] }));
       return;
     case 'REFER':
-      if (side !== 'b') {
-        tx.respond(
-          createResponse(request, 501, { reason: 'Transfer of the calling side not supported' }),
-        );
-        return;
-      }
-      transfer(call, dialog, tx);
+      transfer(call, dialog, tx, side);
       return;
     case 'PRACK':
       tx.respond(createResponse(request, 200));

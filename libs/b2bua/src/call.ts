@@ -83,6 +83,8 @@ export class Call {
   readonly heldBy = new Set<'a' | 'b'>();
   /** A transfer in progress: the leg b being replaced and how to report progress to it. */
   private transferring?: {
+    /** The side being replaced: b for a REFER from leg b, a for a REFER from leg a. */
+    side: 'a' | 'b';
     old: Dialog;
     report: (status: number, reason: string) => void;
     headers: [string, string][];
@@ -200,6 +202,23 @@ export class Call {
     }
     const profile = destination.kind === 'teams' ? 'RTP/SAVP' : 'RTP/AVP';
     let offerSdp: string;
+    if (this.transferring?.side === 'a') {
+      // Replacing leg a: offer our leg-a media as it is; the target must use the same profile.
+      const ours = this.aLocalSdp ?? '';
+      if (
+        !ours.includes(`m=audio`) ||
+        !new RegExp(`m=audio \\d+ ${profile.replace('/', '\\/')} `).test(ours)
+      ) {
+        this.lastFailure = { status: 488, q850: Q850.bearerNotAvailable };
+        return this.tryNext();
+      }
+      offerSdp = bumpSdpVersion(ours);
+      this.aLocalSdp = offerSdp;
+      this.attempts++;
+      this.attempt = new Attempt(this, destination, offerSdp);
+      await this.attempt.start();
+      return;
+    }
     try {
       offerSdp = await this.offerMedia(profile, trunk);
     } catch (err) {
@@ -554,14 +573,16 @@ export class Call {
     replaces: string | undefined,
     report: (status: number, reason: string) => void,
     byeOldNow = false,
+    side: 'a' | 'b' = 'b',
   ): void {
-    if (!this.bDialog || this.transferring) {
+    const old = side === 'a' ? this.aDialog : this.bDialog;
+    if (!old || this.transferring) {
       report(491, 'Request Pending');
       return;
     }
     const headers: [string, string][] = [];
     if (replaces) headers.push(['Replaces', replaces]);
-    this.transferring = { old: this.bDialog, report, headers, byeOldNow };
+    this.transferring = { side, old, report, headers, byeOldNow };
     this.destinations = destinations;
     this.next = 0;
     void this.tryNext();
@@ -583,6 +604,7 @@ export class Call {
   private async transferAnswered(dialog: Dialog, response: SipMessage): Promise<void> {
     const t = this.transferring;
     if (!t) return;
+    if (t.side === 'a') return this.replacedA(t, dialog, response);
     try {
       const answer = await this.ctx.media.answer({
         tenantId: this.tenant.id,
@@ -608,6 +630,45 @@ export class Call {
       return;
     }
     this.awaitBye(t.old);
+  }
+
+  /** A REFER from leg a succeeded: the target becomes leg a of the media session and of the call. */
+  private async replacedA(
+    t: NonNullable<Call['transferring']>,
+    dialog: Dialog,
+    response: SipMessage,
+  ): Promise<void> {
+    try {
+      await this.ctx.media.offer({
+        tenantId: this.tenant.id,
+        callId: this.id,
+        fromTag: dialog.remoteTag,
+        sdp: bodyText(response),
+        bProfile: this.bProfile ?? 'RTP/AVP',
+      });
+      this.aOfferSdp = bodyText(response);
+    } catch (err) {
+      this.ctx.log.warn({ callId: this.id, err: String(err) }, 'transfer target media refused');
+      this.byeDialog(dialog);
+      return this.transferFailed(488);
+    }
+    this.transferring = undefined;
+    this.aDialog = dialog;
+    this.aTimer?.stop();
+    this.aTimer = undefined;
+    this.ctx.register(dialog, this, 'a');
+    t.report(200, 'OK');
+    if (t.byeOldNow) {
+      this.ctx.unregister(t.old);
+      this.byeDialog(t.old);
+      return;
+    }
+    this.awaitBye(t.old);
+  }
+
+  /** Who new legs present as the caller: the transferee (leg b's party) when leg a is replaced. */
+  get attemptCalling(): string {
+    return this.transferring?.side === 'a' ? this.called : this.calling;
   }
 
   /** The transferor normally hangs up after NOTIFY 200; if it does not, release it ourselves. */
@@ -666,6 +727,14 @@ export class Call {
   hasHeader(name: string): boolean {
     return getHeader(this.tx.request, name) !== undefined;
   }
+}
+
+/** RFC 3264 8: a changed SDP carries a higher o= version. */
+export function bumpSdpVersion(sdp: string): string {
+  return sdp.replace(
+    /^(o=\S+ \S+ )(\d+)/m,
+    (_m, head: string, v: string) => `${head}${BigInt(v) + 1n}`,
+  );
 }
 
 const isE164 = (n: string): boolean => /^\+[1-9][0-9]{1,14}$/.test(n);

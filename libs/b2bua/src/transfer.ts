@@ -1,5 +1,6 @@
-// REFER from leg b (a Teams user transferring the caller, RFC 3515): 202, then a new leg b towards
-// the Refer-To target with leg a's media, progress reported to the transferor in NOTIFY sipfrag
+// REFER (RFC 3515) from leg b (a Teams user transferring the caller) or leg a (a Teams user
+// transferring the callee): 202, then a new leg towards the Refer-To target replacing the referrer's
+// leg, with the kept party's media, progress reported to the transferor in NOTIFY sipfrag
 // (RFC 3420), and the old leg b released when the new one answers. Refer-To with Replaces (an
 // attended transfer, RFC 3891) passes the Replaces header on to the new INVITE.
 import { createResponse, getHeader, textBody, type ServerTransaction } from '@ccx/sip';
@@ -27,7 +28,12 @@ function consultation(call: Call, replaces: string): Call | undefined {
   return undefined;
 }
 
-export function transfer(call: Call, referrer: Dialog, tx: ServerTransaction): void {
+export function transfer(
+  call: Call,
+  referrer: Dialog,
+  tx: ServerTransaction,
+  side: 'a' | 'b',
+): void {
   const request = tx.request;
   const header = getHeader(request, 'Refer-To');
   const referTo = header?.parsed?.kind === 'name-addr' ? header.parsed.addr.uri : undefined;
@@ -66,8 +72,9 @@ export function transfer(call: Call, referrer: Dialog, tx: ServerTransaction): v
     });
     call.ctx.sip.send(n, referrer.target, noop);
   };
-  notify(100, 'Trying', false);
-  const consult = replaces ? consultation(call, replaces) : undefined;
+  // After the 202 has left: a NOTIFY overtaking its 202 is legal (RFC 6665) but trips simple UAs.
+  setTimeout(() => notify(100, 'Trying', false), 10);
+  const consult = replaces && side === 'b' ? consultation(call, replaces) : undefined;
   if (consult) {
     // Attended transfer onto another call of ours: join instead of calling out (RFC 3891 matching).
     void mergeCalls(call, consult, 'await-bye').then((r) => {
@@ -84,16 +91,22 @@ export function transfer(call: Call, referrer: Dialog, tx: ServerTransaction): v
     });
     return;
   }
-  call.startTransfer(destinations, replaces, (status, reason) => {
-    notify(status, reason, status >= 200);
-    if (status >= 200 && status < 300) {
-      call.ctx.events.emit('call.transferred', call.tenant.id, call.id, {
-        target: {
-          uri: `sip:${user}@${referTo.host}`,
-          ...(user.startsWith('+') ? { number: user } : {}),
-        },
-        kind: replaces ? 'attended' : 'blind',
-      });
-    }
-  });
+  call.startTransfer(
+    destinations,
+    replaces,
+    (status, reason) => {
+      notify(status, reason, status >= 200);
+      if (status >= 200 && status < 300) {
+        call.ctx.events.emit('call.transferred', call.tenant.id, call.id, {
+          target: {
+            uri: `sip:${user}@${referTo.host}`,
+            ...(user.startsWith('+') ? { number: user } : {}),
+          },
+          kind: replaces ? 'attended' : 'blind',
+        });
+      }
+    },
+    false,
+    side,
+  );
 }

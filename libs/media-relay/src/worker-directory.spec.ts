@@ -38,6 +38,23 @@ describe('MediaWorkerDirectory', () => {
     expect(d.live(2).map((w) => w.workerId)).toContain('w1');
   });
 
+  it('short calls released between two statuses do not make a worker look full', () => {
+    const d = new MediaWorkerDirectory();
+    d.update(status('w1', 0, { capacity: 10 }), 0);
+    for (let i = 0; i < 50; i++) {
+      expect(d.pick(1)).toBe('w1');
+      d.released('w1');
+    }
+    // Releases never count below what the worker itself reported.
+    const e = new MediaWorkerDirectory();
+    e.update(status('w1', 2, { capacity: 3 }), 0);
+    for (let i = 0; i < 10; i++) e.released('w1');
+    expect(e.pick(1)).toBe('w1');
+    expect(e.pick(1)).toBe('w1');
+    expect(e.pick(1)).toBe('w1');
+    expect(e.pick(1)).toBeUndefined();
+  });
+
   it('skips workers that are silent for three intervals, draining or full', () => {
     const d = new MediaWorkerDirectory();
     d.update(status('silent', 0), 0);

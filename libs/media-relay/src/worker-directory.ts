@@ -37,6 +37,18 @@ export class MediaWorkerDirectory {
     return out.map((w) => w.status);
   }
 
+  /**
+   * A session handed out earlier has been deleted: count it off, so a high call rate with short
+   * calls does not look like a full worker between two statuses. The estimate never drops below
+   * the worker's reported sessions being gone.
+   */
+  released(workerId: string): void {
+    const w = this.workers.get(workerId);
+    if (w === undefined) return;
+    const pending = (this.pending.get(workerId) ?? 0) - 1;
+    this.pending.set(workerId, Math.max(pending, -w.status.activeSessions));
+  }
+
   /** The worker for a new session (counted until its next status), or undefined if none. */
   pick(nowMs = Date.now()): string | undefined {
     const best = this.live(nowMs)[0];

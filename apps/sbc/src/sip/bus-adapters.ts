@@ -58,6 +58,7 @@ export class BusMediaControl implements MediaControl {
     const target = this.owners.get(key);
     if (!target) return;
     this.owners.delete(key);
+    this.directory.released(target);
     await this.bus.command(
       'media.delete',
       { ...req, requestId: randomUUID() },

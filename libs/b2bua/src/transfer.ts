@@ -9,12 +9,6 @@ import type { Dialog } from './dialog';
 import { mergeCalls } from './merge';
 import type { ConnectTarget } from './policy-port';
 
-const noop = {
-  onResponse: () => undefined,
-  onTimeout: () => undefined,
-  onTransportError: () => undefined,
-};
-
 /** `Replaces: <call-id>;to-tag=..;from-tag=..` naming another answered call's Teams-side dialog here. */
 function consultation(call: Call, replaces: string): Call | undefined {
   const [callId = '', ...params] = replaces.split(';');
@@ -61,19 +55,44 @@ export function transfer(
     return;
   }
   tx.respond(createResponse(request, 202, { headers: [['Contact', referrer.contact]] }));
-  const notify = (status: number, reason: string, final: boolean) => {
+  // NOTIFYs go one at a time (RFC 6665 4.2.2: the next only after the previous one's response),
+  // so the referrer sees 100, 18x, then the final sipfrag, in that order. Repeated progress that
+  // is still queued is replaced by the newest; nothing follows the final one.
+  const queue: { status: number; reason: string; final: boolean }[] = [];
+  let busy = false;
+  let ended = false;
+  const sendNext = (): void => {
+    const next = queue.shift();
+    if (!next) {
+      busy = false;
+      return;
+    }
+    busy = true;
     const n = referrer.request('NOTIFY', {
       headers: [
         ['Event', 'refer'],
-        ['Subscription-State', final ? 'terminated;reason=noresource' : 'active;expires=60'],
+        ['Subscription-State', next.final ? 'terminated;reason=noresource' : 'active;expires=60'],
       ],
-      body: textBody(`SIP/2.0 ${status} ${reason}\r\n`),
+      body: textBody(`SIP/2.0 ${next.status} ${next.reason}\r\n`),
       contentType: 'message/sipfrag;version=2.0',
     });
-    call.ctx.sip.send(n, referrer.target, noop);
+    call.ctx.sip.send(n, referrer.target, {
+      onResponse: (res) => {
+        if (res.startLine.type === 'response' && res.startLine.status >= 200) sendNext();
+      },
+      onTimeout: sendNext,
+      onTransportError: sendNext,
+    });
   };
-  // After the 202 has left: a NOTIFY overtaking its 202 is legal (RFC 6665) but trips simple UAs.
-  setTimeout(() => notify(100, 'Trying', false), 10);
+  const notify = (status: number, reason: string, final: boolean) => {
+    if (ended) return;
+    ended = final;
+    const last = queue.at(-1);
+    if (last && !last.final && !final) queue.pop();
+    queue.push({ status, reason, final });
+    if (!busy) sendNext();
+  };
+  notify(100, 'Trying', false);
   const consult = replaces && side === 'b' ? consultation(call, replaces) : undefined;
   if (consult) {
     // Attended transfer onto another call of ours: join instead of calling out (RFC 3891 matching).

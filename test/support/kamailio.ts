@@ -120,7 +120,12 @@ export async function startKamailioTlsRelay(o: KamailioTlsRelayOptions): Promise
   );
   const args = ['-f', cfg, '-DD', '-E', '-m', '64', '-M', '8', '-Y', runDir];
   args.push('-P', join(runDir, 'kamailio.pid'), '-w', o.workdir);
-  const child = spawn('kamailio', args, { cwd: o.workdir, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Its own process group: stop() signals the group, so Kamailio's worker processes go with it.
+  const child = spawn('kamailio', args, {
+    cwd: o.workdir,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
   let log = '';
   const keep = (d: Buffer) => (log = (log + d.toString()).slice(-64_000));
   child.stdout.on('data', keep);
@@ -133,11 +138,19 @@ export async function startKamailioTlsRelay(o: KamailioTlsRelayOptions): Promise
     });
   });
   const dead = () => child.exitCode !== null || child.signalCode !== null;
+  const signalGroup = (signal: NodeJS.Signals) => {
+    try {
+      if (child.pid !== undefined) process.kill(-child.pid, signal);
+    } catch {
+      // the group is gone already
+    }
+  };
   const stop = async () => {
-    if (!dead()) child.kill('SIGTERM');
-    const hard = setTimeout(() => child.kill('SIGKILL'), 5_000);
+    if (!dead()) signalGroup('SIGTERM');
+    const hard = setTimeout(() => signalGroup('SIGKILL'), 5_000);
     await exited;
     clearTimeout(hard);
+    signalGroup('SIGKILL'); // workers that outlived the main process
   };
   try {
     await waitForTcp(o.tlsListen, o.startTimeoutMs ?? 10_000, dead);

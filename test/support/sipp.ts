@@ -11,7 +11,7 @@
 // responder). Statistics come from the -trace_stat CSV (last row), errors from -trace_err; both
 // live in a temporary working directory that is removed after the run unless `keepWorkdir`.
 // Scenarios are in test/fixtures/sipp/ (see the comment at the top of each) and use the keys
-// [caller] (From user), [callee_host] (Request-URI/To host[:port]) and [refer_to] (uas-refer.xml);
+// [caller] (From user), [callee_host] (Request-URI/To host[:port]) and [refer_to] (uac-refer.xml, uas-teams-refer.xml);
 // -s sets [service], the called user. SIPp exit codes: 0 every call succeeded, 1 some failed, 97 stopped by a command,
 // 99 no call processed, 255 fatal.
 

@@ -55,7 +55,10 @@ function settings(over: { itspMax?: number; tenantMax?: number } = {}): SbcSetti
           },
           { id: 'pbx', name: 'pbx', kind: 'pbx', host: PBX.host, port: PBX.port },
         ],
-        numberRanges: [{ first: '+4930123400', last: '+4930123499', trunkId: 'pbx' }],
+        numberRanges: [
+          { first: '+4930123400', last: '+4930123499', trunkId: 'pbx' },
+          { first: '+4930123500', last: '+4930123500', purpose: 'queue' },
+        ],
       },
     ],
   };
@@ -383,6 +386,31 @@ describe('SBC between UDP trunks (SIPp peers)', () => {
       target: { number: '+4989555001' },
     });
     expect(ended(s)).toMatchObject({ reason: 'normal', cdr: { endedBy: 'callee' } });
+  });
+
+  it('holds a call to a queue number until routing connects it, and ends it on a hangup command', async () => {
+    const s = await start();
+    const agent = await sipp({ scenario: 'uas-answer.xml', local: PBX });
+    const customer = await sipp({
+      scenario: 'uac-wait-bye.xml',
+      local: ITSP,
+      remote: sbcAddr,
+      service: '+4930123500',
+    });
+    for (let i = 0; i < 100 && !s.events.some((e) => e.name === 'call.offered'); i++)
+      await new Promise((r) => setTimeout(r, 50));
+    const offered = s.events.find((e) => e.name === 'call.offered');
+    expect(offered?.data).toMatchObject({ to: { number: '+4930123500' }, sbcId: 'sbc-test' });
+    const callId = offered?.callId ?? '';
+    expect(
+      s.b2bua.connect(callId, { kind: 'sip-uri', uri: `sip:agent@${PBX.host}:${PBX.port}` }),
+    ).toEqual({ accepted: true });
+    await waitCalls(s, 1);
+    expect(s.b2bua.hangup(callId, 16)).toBe(true);
+    expect((await customer.done).exitCode).toBe(0);
+    expect((await agent.done).exitCode).toBe(0);
+    await settled(s);
+    expect(ended(s)).toMatchObject({ reason: 'normal', q850Cause: 16, cdr: { endedBy: 'system' } });
   });
 
   it('a CANCEL while the callee rings ends both sides with 487', async () => {

@@ -25,6 +25,7 @@ tenants:
       - { id: itsp, name: itsp, kind: itsp, host: ${ITSP.host}, port: ${ITSP.port} }
       - { id: pbx, name: pbx, kind: pbx, host: ${PBX.host}, port: ${PBX.port} }
     numberRanges:
+      - { first: '+4930123500', last: '+4930123500', purpose: queue }
 ${withRange ? "      - { first: '+4930123400', last: '+4930123499', trunkId: pbx }" : "      - { first: '+4930999900', last: '+4930999999', trunkId: pbx }"}
 `;
 
@@ -125,6 +126,54 @@ describe('the sbc process with --config and a media worker', () => {
       calls: number;
     };
     expect(status.calls).toBe(0);
+  }, 40_000);
+
+  it('takes sbc.connect and sbc.hangup from routing over the bus, addressed to its sbcId', async () => {
+    const agent = await startSipp({
+      scenario: 'uas-answer.xml',
+      local: PBX,
+      transport: 'u1',
+      timeoutMs: 20_000,
+    });
+    const customer = await startSipp({
+      scenario: 'uac-wait-bye.xml',
+      local: ITSP,
+      remote: `127.0.0.1:${SIP_PORT}`,
+      transport: 'u1',
+      service: '+4930123500',
+      timeoutMs: 20_000,
+    });
+    await waitFor('the queue call on the bus', () =>
+      events.some((e) => e.name === 'call.offered' && e.data.to.number === '+4930123500'),
+    );
+    const offered = events.find(
+      (e) => e.name === 'call.offered' && e.data.to.number === '+4930123500',
+    );
+    const target = offered?.name === 'call.offered' ? offered.data.sbcId : undefined;
+    expect(target).toBe('sbc-e2e');
+    const callId = offered?.callId ?? '';
+    const connected = await bus.command(
+      'sbc.connect',
+      {
+        tenantId: 'acme',
+        requestId: 'c1',
+        callId,
+        target: { kind: 'sip-uri', uri: `sip:agent@${PBX.host}:${PBX.port}` },
+      },
+      { target, timeoutMs: 5_000 },
+    );
+    expect(connected).toEqual({ accepted: true });
+    await waitFor('the agent to answer', () =>
+      events.some((e) => e.name === 'call.answered' && e.callId === callId),
+    );
+    const hungUp = await bus.command(
+      'sbc.hangup',
+      { tenantId: 'acme', requestId: 'h1', callId },
+      { target, timeoutMs: 5_000 },
+    );
+    expect(hungUp).toEqual({ ended: true });
+    expect((await customer.done).exitCode).toBe(0);
+    expect((await agent.done).exitCode).toBe(0);
   }, 40_000);
 
   it('reloads the file on SIGHUP: a number taken out of the ranges is refused with 404', async () => {

@@ -1,10 +1,11 @@
 // `npm run bench -- sip [--json] [--calls 10000] [--rates 100,200,...] [--step-seconds 10]
-//   [--duration-ms 200] [--ramp 500] [--hold-seconds 20] [--only bus,embedded,kamailio]
+//   [--duration-ms 200] [--ramp 300] [--hold-seconds 20] [--only bus,embedded,kamailio]
 //   [--port-base 15100] [--max-minutes 12] [--sbc-node-args "<flags>"]`
 // SIPp uac (127.0.0.2) → SBC B2BUA (media anchored) → SIPp uas (127.0.0.3), built-in scenarios.
 // Per row: the highest calls per second with zero failed calls (steps of --rates, rate × seconds
 // calls each, stopping at the first failure), the CPU it took, then --calls long calls held at once
-// with the RSS and memory per dialog. The same load through Kamailio (tm, t_relay) is the ceiling.
+// (on a fresh process) with the RSS and memory per dialog. The same load through Kamailio (tm,
+// t_relay) is the ceiling.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -28,7 +29,7 @@ const rates = (text('--rates') ?? '100,200,400,600,800,1000,1200,1500,2000').spl
 const stepSeconds = num('--step-seconds', 10);
 const durationMs = Number(text('--duration-ms') ?? 200);
 const calls = num('--calls', 10_000);
-const ramp = num('--ramp', 500);
+const ramp = num('--ramp', 300);
 const holdSeconds = num('--hold-seconds', 20);
 const only = (text('--only') ?? 'bus,embedded,kamailio').split(',');
 const portBase = num('--port-base', 15_100);
@@ -195,7 +196,13 @@ function rssOf(pid: number): number {
   }
 }
 
-async function measure(t: Target, dir: string): Promise<Row> {
+/**
+ * CPS steps on `t`, then the concurrent-call hold on a fresh target from `restart()`: after the
+ * steps the heap has grown and is not given back, so an RSS baseline taken then would hide what
+ * the held calls cost.
+ */
+async function measure(first: Target, dir: string, restart: () => Promise<Target>): Promise<Row> {
+  let t = first;
   progress(`${t.name}: calls per second (${stepSeconds} s steps, ${durationMs} ms calls)`);
   const steps: Step[] = [];
   for (const rate of rates) {
@@ -205,9 +212,14 @@ async function measure(t: Target, dir: string): Promise<Row> {
     if (!step.pass) break;
   }
   const best = steps.filter((s) => s.pass).at(-1);
-  progress(`${t.name}: ${calls} concurrent calls, ramp ${ramp} cps, held ${holdSeconds} s`);
+  progress(
+    `${t.name}: ${calls} concurrent calls, ramp ${ramp} cps, held ${holdSeconds} s (fresh process)`,
+  );
+  await t.stop();
+  t = await restart();
   const h = await hold(t, dir);
   await settle(t);
+  await t.stop();
   return {
     name: t.name,
     maxCps: best?.rate ?? 0,
@@ -309,14 +321,20 @@ async function main() {
       nodeArgs,
       log: progress,
     };
-    const t =
+    const start = () =>
       which === 'kamailio'
-        ? await startKamailio(o, ports.uas)
-        : await startSbc(o, which === 'embedded' ? 'embedded' : 'bus', config);
+        ? startKamailio(o, ports.uas)
+        : startSbc(o, which === 'embedded' ? 'embedded' : 'bus', config);
+    let current = await start();
     try {
-      rows.push(await measure(t, dir));
+      rows.push(
+        await measure(current, dir, async () => {
+          current = await start();
+          return current;
+        }),
+      );
     } finally {
-      await t.stop();
+      await current.stop();
       await cleanRedis(redisUrl, o.busPrefix).catch(() => undefined);
     }
   }

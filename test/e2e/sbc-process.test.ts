@@ -18,7 +18,8 @@ const ITSP = { host: '127.0.0.2', port: 35601 };
 const PBX = { host: '127.0.0.3', port: 35602 };
 
 const yaml = (withRange: boolean) => `
-failover: { noAnswerMs: 2000 }
+# SIPp may still be starting when the first INVITE leaves: leave room for retransmissions.
+failover: { noAnswerMs: 8000 }
 tenants:
   - id: acme
     trunks:

@@ -9,19 +9,13 @@ import {
   type ServerTransaction,
   type SipMessage,
 } from '@ccx/sip';
-import type { Call } from './call';
+import { bumpSdpVersion, type Call } from './call';
 import { ALLOW, SDP } from './call-context';
 import type { Dialog } from './dialog';
 import { Q850 } from './q850';
 import { transfer } from './transfer';
 
 export type Side = 'a' | 'b';
-
-const noop = {
-  onResponse: () => undefined,
-  onTimeout: () => undefined,
-  onTransportError: () => undefined,
-};
 
 export function handleInDialog(
   call: Call,
@@ -118,7 +112,9 @@ async function offer(
   if (sdp) noteHold(call, side, sdp);
   if (!sdp || side === 'b' || !call.bDialog || call.state !== 'answered') {
     const ours = side === 'a' ? call.aLocalSdp : call.bLocalSdp;
-    const answer = ours ? mirror(bumpVersion(ours), sdp ? direction(sdp) : 'sendrecv') : undefined;
+    const answer = ours
+      ? mirror(bumpSdpVersion(ours), sdp ? direction(sdp) : 'sendrecv')
+      : undefined;
     if (answer) {
       if (side === 'a') call.aLocalSdp = answer;
       else call.bLocalSdp = answer;
@@ -272,13 +268,3 @@ function mirror(sdp: string, theirs: string): string {
     ? sdp.replace(/a=(inactive|sendonly|recvonly|sendrecv)/, `a=${ours}`)
     : sdp.replace(/\r\n$/, `\r\na=${ours}\r\n`);
 }
-
-/** RFC 3264 8: a changed SDP carries a higher o= version. */
-function bumpVersion(sdp: string): string {
-  return sdp.replace(
-    /^(o=\S+ \S+ )(\d+)/m,
-    (_m, head: string, v: string) => `${head}${BigInt(v) + 1n}`,
-  );
-}
-
-export { noop };

@@ -7,7 +7,6 @@ import {
   bodyText,
   createResponse,
   fromTag as fromTagOf,
-  getHeader,
   headerValue,
   newTag,
   textBody,
@@ -16,12 +15,14 @@ import {
 } from '@ccx/sip';
 import type { EventInput } from '@ccx/contracts';
 import { Attempt } from './attempt';
+import { CallTransfer } from './call-transfer';
+import { endedEvent } from './cdr';
 import type { CallEventName } from './ports';
 import { ALLOW, SDP, SUPPORTED, type CallContext } from './call-context';
 import { Dialog } from './dialog';
 import type { ConnectTarget } from './policy-port';
 import { Q850, q850ForStatus, q850FromReason } from './q850';
-import { parseSessionExpires, SessionTimer, supportsTimer } from './session-timer';
+import { startSessionTimers, type SessionTimer } from './session-timer';
 import { contactUri } from './sip-out';
 
 export type CallState = 'setup' | 'waiting' | 'early' | 'answered' | 'ended';
@@ -81,20 +82,13 @@ export class Call {
   readonly kbps: number;
   /** Which sides have put the call on hold (a=inactive / sendonly). */
   readonly heldBy = new Set<'a' | 'b'>();
-  /** A transfer in progress: the leg b being replaced and how to report progress to it. */
-  private transferring?: {
-    /** The side being replaced: b for a REFER from leg b, a for a REFER from leg a. */
-    side: 'a' | 'b';
-    old: Dialog;
-    report: (status: number, reason: string) => void;
-    headers: [string, string][];
-    byeOldNow: boolean;
-  };
+  /** A transfer in progress (REFER, or sbc.transfer blind). */
+  transfer?: CallTransfer;
   /** RFC 4028 session timers of each leg, when negotiated. */
   aTimer?: SessionTimer;
   bTimer?: SessionTimer;
   /** Old legs b after a transfer: their BYE ends nothing. */
-  private replacedDialogs = new Set<Dialog>();
+  private readonly replacedDialogs = new Set<Dialog>();
 
   constructor(
     readonly ctx: CallContext,
@@ -173,7 +167,7 @@ export class Call {
     if (this.state === 'ended') return;
     const destination = this.destinations[this.next++];
     if (!destination) {
-      if (this.transferring) return this.transferFailed(this.lastFailure.status);
+      if (this.transfer) return this.transfer.failed(this.lastFailure.status);
       this.fail(this.lastFailure.status, this.lastFailure.q850, 'no next hop answered');
       return;
     }
@@ -202,7 +196,7 @@ export class Call {
     }
     const profile = destination.kind === 'teams' ? 'RTP/SAVP' : 'RTP/AVP';
     let offerSdp: string;
-    if (this.transferring?.side === 'a') {
+    if (this.transfer?.side === 'a') {
       // Replacing leg a: offer our leg-a media as it is; the target must use the same profile.
       const ours = this.aLocalSdp ?? '';
       if (
@@ -223,7 +217,7 @@ export class Call {
       offerSdp = await this.offerMedia(profile, trunk);
     } catch (err) {
       this.ctx.log.warn({ callId: this.id, err: String(err) }, 'media offer failed');
-      if (this.transferring) return this.transferFailed(488);
+      if (this.transfer) return this.transfer.failed(488);
       const mismatch = /codec|G\.711|not acceptable|no common/i.test(String(err));
       this.fail(
         mismatch ? 488 : 503,
@@ -265,7 +259,7 @@ export class Call {
       void this.tryNext();
       return;
     }
-    if (this.transferring) return this.transferFailed(status);
+    if (this.transfer) return this.transfer.failed(status);
     this.fail(
       status,
       q850,
@@ -275,8 +269,8 @@ export class Call {
 
   /** 18x from leg b: relay ringing / early media to leg a. */
   async provisional(response: SipMessage, status: number): Promise<void> {
-    if (this.transferring)
-      return this.transferring.report(status, status === 183 ? 'Session Progress' : 'Ringing');
+    if (this.transfer)
+      return this.transfer.report(status, status === 183 ? 'Session Progress' : 'Ringing');
     if (this.state === 'ended' || this.state === 'answered') return;
     this.state = 'early';
     if (response.body.length > 0 && !this.aLocalSdp) {
@@ -305,7 +299,7 @@ export class Call {
 
   /** Leg b answered: answer leg a with the media worker's SDP. */
   async answered(bDialog: Dialog, response: SipMessage): Promise<void> {
-    if (this.transferring) return this.transferAnswered(bDialog, response);
+    if (this.transfer) return this.transfer.answered(bDialog, response);
     this.bDialog = bDialog;
     this.ctx.register(bDialog, this, 'b');
     try {
@@ -343,31 +337,11 @@ export class Call {
       this.aDialog = dialog;
       this.ctx.register(dialog, this, 'a');
     }
-    this.startSessionTimers(bDialog, response);
+    startSessionTimers(this, bDialog, response);
     const ok = this.okResponse();
     this.tx.respond(ok);
     this.retransmitOk(ok);
     this.emitCall('call.answered', { ...(this.codec ? { codec: this.codec } : {}) });
-  }
-
-  /** Leg b: as the callee's 2xx says; leg a: the caller refreshes when it supports timers. */
-  private startSessionTimers(bDialog: Dialog, response: SipMessage): void {
-    const b = parseSessionExpires(response);
-    if (b) {
-      const allowsUpdate = /\bUPDATE\b/i.test(headerValue(response, 'Allow') ?? '');
-      this.bTimer = new SessionTimer(
-        this,
-        'b',
-        bDialog,
-        b.intervalS,
-        b.refresher === 'uac',
-        allowsUpdate,
-      );
-    }
-    const a = parseSessionExpires(this.tx.request);
-    if (a && supportsTimer(this.tx.request) && this.aDialog) {
-      this.aTimer = new SessionTimer(this, 'a', this.aDialog, a.intervalS, false, false);
-    }
   }
 
   /** Session-Expires / Require headers for a 2xx to leg a (initial or refresh). */
@@ -531,28 +505,7 @@ export class Call {
         );
     }
     const endedAt = this.ctx.now();
-    this.emitCall('call.ended', {
-      reason,
-      ...(sipStatus !== undefined ? { sipStatus } : {}),
-      durationMs: Math.max(0, Math.round(endedAt - this.startedAt)),
-      q850Cause: q850,
-      cdr: {
-        direction: this.direction,
-        from: this.calling,
-        to: this.called,
-        ingress: this.ingressName,
-        ...(this.egress ? { egress: this.egress } : {}),
-        startedAt: new Date(this.startedAt).toISOString(),
-        ...(this.answeredAt ? { answeredAt: new Date(this.answeredAt).toISOString() } : {}),
-        endedAt: new Date(endedAt).toISOString(),
-        billableMs: this.answeredAt ? Math.round(endedAt - this.answeredAt) : 0,
-        endedBy,
-        attempts: this.attempts,
-        ...(this.codec ? { codec: this.codec } : {}),
-        ...(this.transcoded !== undefined ? { transcoded: this.transcoded } : {}),
-        ...(this.mediaWorkerId ? { mediaWorkerId: this.mediaWorkerId } : {}),
-      },
-    });
+    this.emitCall('call.ended', endedEvent(this, { reason, sipStatus, q850, endedBy, endedAt }));
     this.ctx.ended(this);
   }
 
@@ -561,11 +514,16 @@ export class Call {
     this.egressRelease = undefined;
   }
 
-  // ---- transfers (REFER from leg b) -------------------------------------------------------
+  // ---- transfers (call-transfer.ts does the work) ----------------------------------------
 
-  /** Headers the next attempt adds to its INVITE (Replaces, Referred-By during a transfer). */
+  /** Headers the next attempt adds to its INVITE (Replaces during a transfer). */
   get attemptHeaders(): [string, string][] {
-    return this.transferring?.headers ?? [];
+    return this.transfer?.headers ?? [];
+  }
+
+  /** Who new legs present as the caller: the transferee (leg b's party) when leg a is replaced. */
+  get attemptCalling(): string {
+    return this.transfer?.side === 'a' ? this.called : this.calling;
   }
 
   startTransfer(
@@ -576,103 +534,31 @@ export class Call {
     side: 'a' | 'b' = 'b',
   ): void {
     const old = side === 'a' ? this.aDialog : this.bDialog;
-    if (!old || this.transferring) {
+    if (!old || this.transfer) {
       report(491, 'Request Pending');
       return;
     }
-    const headers: [string, string][] = [];
-    if (replaces) headers.push(['Replaces', replaces]);
-    this.transferring = { side, old, report, headers, byeOldNow };
+    this.transfer = new CallTransfer(this, side, old, report, replaces, byeOldNow);
     this.destinations = destinations;
     this.next = 0;
     void this.tryNext();
   }
 
+  /** The transfer is over (answered or failed): setup results go to the call again. */
+  endTransfer(): void {
+    this.transfer = undefined;
+    this.attempt = undefined;
+  }
+
+  /** A BYE on a leg replaced by a transfer: answered, and the call goes on. */
   replaced(dialog: Dialog): boolean {
     if (!this.replacedDialogs.delete(dialog)) return false;
     this.ctx.unregister(dialog);
     return true;
   }
 
-  private transferFailed(status: number): void {
-    const t = this.transferring;
-    this.transferring = undefined;
-    this.attempt = undefined;
-    t?.report(status, status === 487 ? 'Request Terminated' : 'Transfer failed');
-  }
-
-  private async transferAnswered(dialog: Dialog, response: SipMessage): Promise<void> {
-    const t = this.transferring;
-    if (!t) return;
-    if (t.side === 'a') return this.replacedA(t, dialog, response);
-    try {
-      const answer = await this.ctx.media.answer({
-        tenantId: this.tenant.id,
-        callId: this.id,
-        toTag: dialog.remoteTag,
-        sdp: bodyText(response),
-      });
-      this.aLocalSdp = answer.sdp;
-      this.transcoded = answer.transcoding;
-    } catch (err) {
-      this.ctx.log.warn({ callId: this.id, err: String(err) }, 'transfer target answer refused');
-      this.byeDialog(dialog);
-      return this.transferFailed(488);
-    }
-    this.transferring = undefined;
-    this.bDialog = dialog;
-    this.ctx.register(dialog, this, 'b');
-    this.egress = this.attempt?.name ?? this.egress;
-    t.report(200, 'OK');
-    if (t.byeOldNow) {
-      this.ctx.unregister(t.old);
-      this.byeDialog(t.old);
-      return;
-    }
-    this.awaitBye(t.old);
-  }
-
-  /** A REFER from leg a succeeded: the target becomes leg a of the media session and of the call. */
-  private async replacedA(
-    t: NonNullable<Call['transferring']>,
-    dialog: Dialog,
-    response: SipMessage,
-  ): Promise<void> {
-    try {
-      await this.ctx.media.offer({
-        tenantId: this.tenant.id,
-        callId: this.id,
-        fromTag: dialog.remoteTag,
-        sdp: bodyText(response),
-        bProfile: this.bProfile ?? 'RTP/AVP',
-      });
-      this.aOfferSdp = bodyText(response);
-    } catch (err) {
-      this.ctx.log.warn({ callId: this.id, err: String(err) }, 'transfer target media refused');
-      this.byeDialog(dialog);
-      return this.transferFailed(488);
-    }
-    this.transferring = undefined;
-    this.aDialog = dialog;
-    this.aTimer?.stop();
-    this.aTimer = undefined;
-    this.ctx.register(dialog, this, 'a');
-    t.report(200, 'OK');
-    if (t.byeOldNow) {
-      this.ctx.unregister(t.old);
-      this.byeDialog(t.old);
-      return;
-    }
-    this.awaitBye(t.old);
-  }
-
-  /** Who new legs present as the caller: the transferee (leg b's party) when leg a is replaced. */
-  get attemptCalling(): string {
-    return this.transferring?.side === 'a' ? this.called : this.calling;
-  }
-
   /** The transferor normally hangs up after NOTIFY 200; if it does not, release it ourselves. */
-  private awaitBye(old: Dialog): void {
+  releaseLater(old: Dialog): void {
     this.replacedDialogs.add(old);
     setTimeout(() => {
       if (this.replacedDialogs.has(old)) {
@@ -692,40 +578,9 @@ export class Call {
     });
   }
 
-  /** Attended transfer, the consultation call's side: leg b now belongs to another call. */
-  handOverB(): void {
-    if (this.bDialog) this.ctx.unregister(this.bDialog);
-    this.bDialog = undefined;
-    this.bTimer?.stop();
-    this.bTimer = undefined;
-  }
-
-  /** Attended transfer, the kept call's side: the target's dialog becomes this call's leg b. */
-  takeOverB(dialog: Dialog, releaseOld: 'bye' | 'await-bye'): void {
-    const old = this.bDialog;
-    if (old && releaseOld === 'bye') {
-      this.ctx.unregister(old);
-      this.byeDialog(old);
-    } else if (old) this.awaitBye(old);
-    this.bTimer?.stop();
-    this.bTimer = undefined;
-    this.bDialog = dialog;
-    this.ctx.register(dialog, this, 'b');
-  }
-
   /** Leg b's SDP profile now in use. */
   get bProfile(): 'RTP/AVP' | 'RTP/SAVP' | undefined {
     return this.mediaProfile;
-  }
-
-  /** Replace the offer leg b is sent (a transfer re-offers a's last SDP to a new leg b). */
-  setDestinations(destinations: Destination[]): void {
-    this.destinations = destinations;
-    this.next = 0;
-  }
-
-  hasHeader(name: string): boolean {
-    return getHeader(this.tx.request, name) !== undefined;
   }
 }
 

@@ -8,8 +8,26 @@
 // naming the consultation call's dialog on this SBC.
 import { bodyText, textBody } from '@ccx/sip';
 import type { Call } from './call';
+import type { Dialog } from './dialog';
 import { SDP } from './call-context';
 import { Q850 } from './q850';
+
+/** Y's leg b (the target) becomes X's leg b; X's old leg b (the transferor) is released. */
+function handOver(y: Call, x: Call, target: Dialog, releaseTransferor: 'bye' | 'await-bye'): void {
+  y.ctx.unregister(target);
+  y.bDialog = undefined;
+  y.bTimer?.stop();
+  y.bTimer = undefined;
+  const old = x.bDialog;
+  if (old && releaseTransferor === 'bye') {
+    x.ctx.unregister(old);
+    x.byeDialog(old);
+  } else if (old) x.releaseLater(old);
+  x.bTimer?.stop();
+  x.bTimer = undefined;
+  x.bDialog = target;
+  x.ctx.register(target, x, 'b');
+}
 
 export type MergeResult = { ok: true } | { ok: false; status: number; reason: string };
 
@@ -78,8 +96,7 @@ export async function mergeCalls(
   }
   // The target's dialog now belongs to X; the transferor's legs are released.
   x.bLocalSdp = offer;
-  y.handOverB();
-  x.takeOverB(target, releaseTransferor);
+  handOver(y, x, target, releaseTransferor);
   y.bye('a', Q850.normalClearing);
   y.finish('transferred', undefined, Q850.normalClearing, 'system');
   return { ok: true };

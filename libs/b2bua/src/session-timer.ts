@@ -107,3 +107,23 @@ export class SessionTimer {
     this.call.hangup(Q850.recoveryOnTimerExpiry, 'system');
   }
 }
+
+/** At answer. Leg b: as the callee's 2xx says; leg a: the caller refreshes when it supports timers. */
+export function startSessionTimers(call: Call, bDialog: Dialog, response: SipMessage): void {
+  const b = parseSessionExpires(response);
+  if (b) {
+    const allowsUpdate = /\bUPDATE\b/i.test(headerValue(response, 'Allow') ?? '');
+    call.bTimer = new SessionTimer(
+      call,
+      'b',
+      bDialog,
+      b.intervalS,
+      b.refresher === 'uac',
+      allowsUpdate,
+    );
+  }
+  const a = parseSessionExpires(call.tx.request);
+  if (a && supportsTimer(call.tx.request) && call.aDialog) {
+    call.aTimer = new SessionTimer(call, 'a', call.aDialog, a.intervalS, false, false);
+  }
+}

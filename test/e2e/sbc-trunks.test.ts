@@ -413,6 +413,24 @@ describe('SBC between UDP trunks (SIPp peers)', () => {
     expect(ended(s)).toMatchObject({ reason: 'normal', q850Cause: 16, cdr: { endedBy: 'system' } });
   });
 
+  it('acknowledges a reliable 183 (100rel) from the callee with PRACK and relays the early media', async () => {
+    const s = await start();
+    const pbx = await sipp({ scenario: 'uas-100rel.xml', local: PBX });
+    const itsp = await sipp({
+      scenario: 'uac-call.xml',
+      local: ITSP,
+      remote: sbcAddr,
+      service: '+4930123401',
+    });
+    const callee = await pbx.done;
+    if (callee.exitCode !== 0) console.log(callee.output.slice(-2000));
+    expect(callee.exitCode).toBe(0);
+    expect((await itsp.done).exitCode).toBe(0);
+    await settled(s);
+    expect(s.events.find((e) => e.name === 'call.ringing')?.data).toEqual({ earlyMedia: true });
+    expect(ended(s)).toMatchObject({ reason: 'normal' });
+  });
+
   it('a CANCEL while the callee rings ends both sides with 487', async () => {
     const s = await start();
     const pbx = await sipp({ scenario: 'uas-ring.xml', local: PBX });

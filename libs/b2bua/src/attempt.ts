@@ -223,6 +223,10 @@ export class Attempt {
     this.done = true;
     const dialog = Dialog.asUac(this.request, res, this.contact(), this.targetFor(rx));
     if (!dialog) return;
+    // Requests sent in the early dialog (PRACK) used CSeq numbers the confirmed dialog goes on from.
+    if (this.early && this.early.remoteTag === dialog.remoteTag) {
+      dialog.localSeq = Math.max(dialog.localSeq, this.early.localSeq);
+    }
     this.sendAck(dialog);
     if (!first) return; // a retransmitted 2xx: the ACK again is all it needs
     if (this.abandoned || this.call.state === 'ended') {

@@ -4,6 +4,8 @@
 // our current SDP. Leg a: we ask the caller to refresh (refresher=uac) when it supports timers.
 import { headerValue, textBody, type SipMessage } from '@ccx/sip';
 import type { Call } from './call';
+import type { B2buaLogger } from './ports';
+import type { SipOut } from './sip-out';
 import { SDP } from './call-context';
 import type { Dialog } from './dialog';
 import { Q850 } from './q850';
@@ -33,11 +35,21 @@ export const supportsTimer = (message: SipMessage): boolean =>
     `${headerValue(message, 'Supported') ?? ''},${headerValue(message, 'Require') ?? ''}`,
   );
 
+/** What a session timer needs of its call (a Call; tests give a small stand-in). */
+export interface TimedCall {
+  readonly id: string;
+  readonly state: string;
+  readonly aLocalSdp?: string | undefined;
+  readonly bLocalSdp?: string | undefined;
+  readonly ctx: { sip: Pick<SipOut, 'send' | 'ack'>; log: Pick<B2buaLogger, 'info'> };
+  hangup(q850: number, by: 'system'): void;
+}
+
 export class SessionTimer {
   private timer?: NodeJS.Timeout;
 
   constructor(
-    private readonly call: Call,
+    private readonly call: TimedCall,
     private readonly side: 'a' | 'b',
     private readonly dialog: Dialog,
     readonly intervalS: number,

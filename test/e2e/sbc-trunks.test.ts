@@ -431,6 +431,23 @@ describe('SBC between UDP trunks (SIPp peers)', () => {
     expect(ended(s)).toMatchObject({ reason: 'normal' });
   });
 
+  it('passes an UPDATE with an offer through the media worker to the callee and its answer back', async () => {
+    const s = await start();
+    const pbx = await sipp({ scenario: 'uas-update.xml', local: PBX });
+    const itsp = await sipp({
+      scenario: 'uac-update.xml',
+      local: ITSP,
+      remote: sbcAddr,
+      service: '+4930123401',
+    });
+    const caller = await itsp.done;
+    if (caller.exitCode !== 0) console.log(caller.output.slice(-2000));
+    expect(caller.exitCode).toBe(0);
+    expect((await pbx.done).exitCode).toBe(0);
+    await settled(s);
+    expect(s.events.find((e) => e.name === 'call.held')?.data).toEqual({ by: 'caller' });
+  });
+
   it('a CANCEL while the callee rings ends both sides with 487', async () => {
     const s = await start();
     const pbx = await sipp({ scenario: 'uas-ring.xml', local: PBX });

@@ -1,7 +1,6 @@
 // `npm run bench -- sip-parse [--json] [--runs N] [--count N]`
 // libs/sip on one core: parseSipMessage, serializeSipMessage and the stream framer on a typical
 // trunk INVITE with SDP, a 200 OK, and the RFC 4475 short tortuous INVITE. Best of --runs.
-// (`npm run bench -- sip` is kept for the B2BUA load test of issue 4.)
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseSipMessage, serializeSipMessage, SipStreamFramer, type SipMessage } from '@ccx/sip';

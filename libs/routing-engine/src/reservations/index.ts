@@ -1,0 +1,2 @@
+// Filled in by the reservations work of issue 5.
+export {};

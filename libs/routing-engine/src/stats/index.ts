@@ -1,0 +1,2 @@
+// Filled in by the stats work of issue 5.
+export {};

@@ -222,12 +222,7 @@ async function passToA(call: Call, bSdp: string): Promise<void> {
 function okWith(call: Call, request: SipMessage, sdp: string | undefined): SipMessage {
   return createResponse(request, 200, {
     headers: [
-      [
-        'Contact',
-        call.aDialog && request === call.tx.request
-          ? call.aDialog.contact
-          : contactFor(call, request),
-      ],
+      ['Contact', contactFor(call, request)],
       ['Allow', ALLOW],
       ...(headerValue(request, 'Session-Expires') &&
       call.aDialog?.callId === headerValue(request, 'Call-ID')

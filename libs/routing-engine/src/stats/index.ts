@@ -1,2 +1,5 @@
-// Filled in by the stats work of issue 5.
-export {};
+// Queue statistics: Erlang C staffing, live per-queue figures over a sliding window, and
+// 15-minute historical intervals in the tenant's time zone. Pure functions and classes; no I/O.
+export * from './erlang-c';
+export * from './realtime';
+export * from './intervals';

@@ -106,10 +106,15 @@ export class ReservationStore {
   async getAgent(tenantId: string, agentId: string): Promise<AgentLive | null> {
     const base = this.base(tenantId);
     const akey = `${base}agent:${agentId}`;
-    const [hash, rids] = await Promise.all([
-      this.redis.hgetall(akey),
-      this.redis.smembers(`${akey}:res`),
-    ]);
+    // One MULTI so the counters and the set of open offers are read at the same instant.
+    const [[, hash], [, rids]] = ((await this.redis
+      .multi()
+      .hgetall(akey)
+      .smembers(`${akey}:res`)
+      .exec()) ?? [
+      [null, {}],
+      [null, []],
+    ]) as [[unknown, Record<string, string>], [unknown, string[]]];
     if (!hash['base']) return null;
     const pipeline = this.redis.pipeline();
     for (const rid of rids) pipeline.hgetall(`${base}res:${rid}`);

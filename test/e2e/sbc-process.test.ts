@@ -23,8 +23,9 @@ failover: { noAnswerMs: 8000 }
 tenants:
   - id: acme
     trunks:
-      - { id: itsp, name: itsp, kind: itsp, host: ${ITSP.host}, port: ${ITSP.port} }
-      - { id: pbx, name: pbx, kind: pbx, host: ${PBX.host}, port: ${PBX.port} }
+      # No OPTIONS: SIPp would take a late OPTIONS retransmission as its one call (-m 1).
+      - { id: itsp, name: itsp, kind: itsp, host: ${ITSP.host}, port: ${ITSP.port}, ping: false }
+      - { id: pbx, name: pbx, kind: pbx, host: ${PBX.host}, port: ${PBX.port}, ping: false }
     numberRanges:
       - { first: '+4930123500', last: '+4930123500', purpose: queue }
 ${withRange ? "      - { first: '+4930123400', last: '+4930123499', trunkId: pbx }" : "      - { first: '+4930999900', last: '+4930999999', trunkId: pbx }"}

@@ -71,6 +71,8 @@ export const trunkConfig = z.object({
   /** Lower tries first among trunks that qualify. */
   priority: z.number().int().min(0).max(1000).default(100),
   enabled: z.boolean().default(true),
+  /** Send OPTIONS keep-alives to this trunk (off for carriers that refuse them; health stays up). */
+  ping: z.boolean().default(true),
   headerRules: z.array(headerRule).default([]),
 });
 export type TrunkConfig = z.output<typeof trunkConfig>;

@@ -30,7 +30,7 @@ export function peersOf(settings: SbcSettings): MonitoredPeer[] {
   const peers: MonitoredPeer[] = [];
   for (const tenant of settings.tenants) {
     for (const t of tenant.trunks) {
-      if (!t.enabled) continue;
+      if (!t.enabled || !t.ping) continue;
       peers.push({
         key: t.id,
         tenantId: tenant.id,

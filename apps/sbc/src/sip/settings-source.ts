@@ -2,7 +2,7 @@
 // control-plane API's live projection in Redis (docs/live-config.md), re-read every second and
 // applied when it changed. A bad new version is logged and the running one kept.
 import { readFileSync } from 'node:fs';
-import type { Redis } from 'ioredis';
+import type { LiveConfig, LiveResource, LiveRow } from '@ccx/live-config';
 import type { Logger } from '@ccx/observability';
 import {
   loadSettingsYaml,
@@ -58,49 +58,30 @@ export class FileSettings implements SettingsSource {
   }
 }
 
-type Row = Record<string, unknown> & { id: string; tenantId?: string; deleted?: boolean };
+/** The live projection as LiveConfig (libs/live-config) reads it. */
+export type LiveReader = Pick<LiveConfig, 'tenantIds' | 'list'>;
 
 export class LiveSettings implements SettingsSource {
   private timer?: NodeJS.Timeout;
   private last = '';
 
   constructor(
-    private readonly redis: Redis,
-    private readonly prefix: string,
+    private readonly live: LiveReader,
     private readonly base: SbcBaseSettings,
     private readonly log: Logger,
     private readonly intervalMs = 1000,
   ) {}
 
   private async rows(): Promise<LiveRows> {
-    const keys: string[] = [];
-    let cursor = '0';
-    do {
-      const [next, batch] = await this.redis.scan(
-        cursor,
-        'MATCH',
-        `${this.prefix}:cfg:*`,
-        'COUNT',
-        1000,
-      );
-      cursor = next;
-      keys.push(...batch);
-    } while (cursor !== '0');
-    const out: Record<string, Row[]> = { tenant: [], site: [], trunk: [], 'number-range': [] };
-    for (const key of keys.sort()) {
-      const resource = key.slice(key.lastIndexOf(':') + 1);
-      const list = out[resource];
-      if (!list) continue;
-      for (const raw of await this.redis.hvals(key)) {
-        const row = JSON.parse(raw) as Row;
-        if (!row.deleted) list.push(row);
-      }
-    }
+    const tenantIds = await this.live.tenantIds();
+    const all = async (resource: LiveResource): Promise<LiveRow[]> =>
+      (await Promise.all(tenantIds.map((t) => this.live.list(t, resource)))).flat();
+    // Rows are the API's JSON; settingsFromLive and validateSettings check them.
     return {
-      tenants: out['tenant'] as unknown as LiveRows['tenants'],
-      sites: out['site'] as unknown as LiveRows['sites'],
-      trunks: out['trunk'] as unknown as LiveRows['trunks'],
-      numberRanges: out['number-range'] as unknown as LiveRows['numberRanges'],
+      tenants: (await all('tenant')) as unknown as LiveRows['tenants'],
+      sites: (await all('site')) as unknown as LiveRows['sites'],
+      trunks: (await all('trunk')) as unknown as LiveRows['trunks'],
+      numberRanges: (await all('number-range')) as unknown as LiveRows['numberRanges'],
     };
   }
 

@@ -3,25 +3,19 @@ import {
   Get,
   Inject,
   Module,
+  Optional,
   type DynamicModule,
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Redis } from 'ioredis';
 import { LocalMediaControl, type MediaControl } from '@ccx/b2bua';
+import { LIVE_CONFIG, type LiveConfig } from '@ccx/live-config';
 import { EVENT_BUS, type EventBus, type Subscription } from '@ccx/event-bus';
 import { createMediaEngine, type MediaEngine, type MediaWorkerDirectory } from '@ccx/media-relay';
 import type { Logger, Registry } from '@ccx/observability';
-import {
-  HealthRegistry,
-  LOGGER,
-  METRICS,
-  REDIS,
-  SERVICE_INFO,
-  type ServiceInfo,
-} from '@ccx/service-kit';
+import { HealthRegistry, LOGGER, METRICS, SERVICE_INFO, type ServiceInfo } from '@ccx/service-kit';
 import type { SbcConfig } from '../config';
 import { MEDIA_WORKERS, MediaWorkersModule } from '../media-workers.module';
 import { BusEventSink, BusMediaControl } from './bus-adapters';
@@ -50,8 +44,9 @@ class SipLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
     @Inject(SERVICE_INFO) private readonly info: ServiceInfo,
     @Inject(HealthRegistry) private readonly health: HealthRegistry,
     @Inject(METRICS) private readonly metrics: Registry,
-    @Inject(REDIS) private readonly redis: Redis,
     @Inject(LOGGER) private readonly logger: Logger,
+    // Only in live mode (no --config): the projection the API's changes land in.
+    @Optional() @Inject(LIVE_CONFIG) private readonly live?: LiveConfig,
   ) {}
 
   private media(): MediaControl {
@@ -72,14 +67,13 @@ class SipLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
 
   async onApplicationBootstrap() {
     const c = this.config;
+    const base = c.SBC_TEAMS_BASE_DOMAIN ? { teams: { baseDomain: c.SBC_TEAMS_BASE_DOMAIN } } : {};
     const source = c.SBC_CONFIG_FILE
       ? new FileSettings(c.SBC_CONFIG_FILE, this.logger)
-      : new LiveSettings(
-          this.redis,
-          c.BUS_PREFIX,
-          c.SBC_TEAMS_BASE_DOMAIN ? { teams: { baseDomain: c.SBC_TEAMS_BASE_DOMAIN } } : {},
-          this.logger,
-        );
+      : this.live
+        ? new LiveSettings(this.live, base, this.logger)
+        : undefined;
+    if (!source) throw new Error('no SBC settings: give --config <file> or DATABASE_URL');
     const sbcId = this.info.instanceId;
     const runtime = await startSipRuntime({
       config: c,
@@ -131,10 +125,11 @@ class SipController {
 /** SIP listeners, the B2BUA, OPTIONS health, sbc.* commands, /sip/status, health and metrics. */
 @Module({})
 export class SipModule {
-  static forRoot(config: SbcConfig): DynamicModule {
+  /** `live`: the app's LiveConfigModule, when the SBC follows the API (not with --config). */
+  static forRoot(config: SbcConfig, live?: DynamicModule): DynamicModule {
     return {
       module: SipModule,
-      imports: [MediaWorkersModule.forRoot(config.BUS_PREFIX)],
+      imports: [MediaWorkersModule.forRoot(config.BUS_PREFIX), ...(live ? [live] : [])],
       controllers: [SipController],
       providers: [{ provide: CONFIG, useValue: config }, SipHolder, SipLifecycle],
     };

@@ -136,6 +136,7 @@ describe('SBC between UDP trunks (SIPp peers)', () => {
         attempts: 1,
       },
     });
+    expect(s.b2bua.activeCalls).toBe(0);
     expect(s.b2bua.activeDialogs).toBe(0);
   });
 

@@ -8,6 +8,7 @@ import {
   OptionsMonitor,
   SettingsPolicy,
   SipOut,
+  silentLogger,
   type CallEventSink,
 } from '@ccx/b2bua';
 import { sbcSettings, type PeerHealth, type SbcSettingsInput } from '@ccx/sbc-policy';
@@ -74,12 +75,7 @@ export async function startSbcStack(options: {
     intervalMs: options.optionsIntervalMs ?? 60_000,
     downAfter: settings.options.downAfter,
     onChange: (c) => trunkStates.push({ key: c.peer.key, state: c.state }),
-    log: {
-      info: () => undefined,
-      warn: () => undefined,
-      error: () => undefined,
-      debug: () => undefined,
-    },
+    log: silentLogger,
   });
   health.monitor = monitor;
   return {

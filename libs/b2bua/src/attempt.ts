@@ -153,7 +153,7 @@ export class Attempt {
       { callId: this.call.id, hop: this.name },
       'next hop silent; failing over',
     );
-    this.abandon();
+    this.cancel();
     this.call.attemptFailed(408, undefined);
   }
 
@@ -266,11 +266,6 @@ export class Attempt {
     clearTimeout(this.timer);
     clearTimeout(this.ringTimer);
     if (!this.done) this.tx?.cancel(reason);
-  }
-
-  /** Stop caring about this attempt: CANCEL it if still pending; a late 2xx gets ACK + BYE. */
-  abandon(): void {
-    this.cancel();
   }
 }
 

@@ -14,6 +14,7 @@ import {
   type SipMessage,
 } from '@ccx/sip';
 import type { EventInput } from '@ccx/contracts';
+import { parseMediaSdp } from '@ccx/sdp';
 import { Attempt } from './attempt';
 import { CallTransfer } from './call-transfer';
 import { endedEvent } from './cdr';
@@ -311,17 +312,15 @@ export class Call {
       });
       this.aLocalSdp = answer.sdp;
       this.transcoded = answer.transcoding;
-      this.codec = /PCMU/.test(answer.sdp.split('m=audio')[1]?.split('\n')[0] ?? '')
-        ? 'PCMU'
-        : 'PCMA';
+      this.codec = answeredCodec(answer.sdp);
     } catch (err) {
       this.ctx.log.warn({ callId: this.id, err: String(err) }, 'media answer refused');
-      this.hangupB(Q850.bearerNotAvailable);
+      this.bye('b', Q850.bearerNotAvailable);
       this.fail(488, Q850.bearerNotAvailable, 'answer not acceptable');
       return;
     }
     if (this.state === 'ended') {
-      this.hangupB(Q850.normalClearing);
+      this.bye('b', Q850.normalClearing);
       return;
     }
     this.state = 'answered';
@@ -459,7 +458,7 @@ export class Call {
       return;
     }
     if (except !== 'a') this.bye('a', q850);
-    if (except !== 'b') this.hangupB(q850);
+    if (except !== 'b') this.bye('b', q850);
     this.finish('normal', undefined, q850, by);
   }
 
@@ -474,10 +473,6 @@ export class Call {
     });
   }
 
-  hangupB(q850: number): void {
-    this.bye('b', q850);
-  }
-
   finish(
     reason: EndReason,
     sipStatus: number | undefined,
@@ -490,7 +485,7 @@ export class Call {
     clearTimeout(this.holdTimer);
     this.aTimer?.stop();
     this.bTimer?.stop();
-    this.attempt?.abandon();
+    this.attempt?.cancel();
     for (const release of this.releases) release();
     this.releaseEgress();
     if (this.aDialog) this.ctx.unregister(this.aDialog);
@@ -590,6 +585,13 @@ export function bumpSdpVersion(sdp: string): string {
     /^(o=\S+ \S+ )(\d+)/m,
     (_m, head: string, v: string) => `${head}${BigInt(v) + 1n}`,
   );
+}
+
+/** The G.711 law leg a was answered with (the first codec of our answer). */
+function answeredCodec(sdp: string): 'PCMA' | 'PCMU' | undefined {
+  const parsed = parseMediaSdp(sdp);
+  const name = parsed.ok ? parsed.sdp.audio.codecs[0]?.name.toUpperCase() : undefined;
+  return name === 'PCMA' || name === 'PCMU' ? name : undefined;
 }
 
 const isE164 = (n: string): boolean => /^\+[1-9][0-9]{1,14}$/.test(n);

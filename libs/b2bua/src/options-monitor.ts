@@ -3,7 +3,7 @@
 // `downAfter` unanswered pings in a row demote it to down. A down peer is still pinged and is
 // promoted again on its next answer. State changes are reported (the app publishes them).
 import type { PeerHealth, PeerState } from '@ccx/sbc-policy';
-import { makeHeader, newCallId, newTag, type SipMessage, type TransportProtocol } from '@ccx/sip';
+import { createRequest, newCallId, newTag, type TransportProtocol } from '@ccx/sip';
 import { uriOf } from './dialog';
 import type { TargetResolver } from './policy-port';
 import type { B2buaLogger } from './ports';
@@ -105,27 +105,20 @@ export class OptionsMonitor implements PeerHealth {
     const local = this.sip.local(target);
     const uri = `sip:${peer.host}:${peer.port}${peer.protocol === 'udp' ? '' : `;transport=${peer.protocol}`}`;
     const from = `sip:ping@${peer.contactHost ?? local.host}`;
-    const request: SipMessage = {
-      startLine: {
-        type: 'request',
-        method: 'OPTIONS',
-        uri: uriOf(uri),
-        rawUri: uri,
-        version: 'SIP/2.0',
-      },
-      headers: [],
-      body: new Uint8Array(0),
-    };
-    request.headers = [
-      makeHeader('Max-Forwards', '70'),
-      makeHeader('From', `<${from}>;tag=${newTag()}`),
-      makeHeader('To', `<${uri}>`),
-      makeHeader('Call-ID', newCallId()),
-      makeHeader('CSeq', `${this.seq++} OPTIONS`),
-      makeHeader('Contact', contactUri(undefined, peer.contactHost ?? local.host, local)),
-      makeHeader('Accept', 'application/sdp'),
-      makeHeader('User-Agent', 'ccx-sbc'),
-    ];
+    const request = createRequest({
+      method: 'OPTIONS',
+      uri: uriOf(uri),
+      headers: [
+        ['Max-Forwards', '70'],
+        ['From', `<${from}>;tag=${newTag()}`],
+        ['To', `<${uri}>`],
+        ['Call-ID', newCallId()],
+        ['CSeq', `${this.seq++} OPTIONS`],
+        ['Contact', contactUri(undefined, peer.contactHost ?? local.host, local)],
+        ['Accept', 'application/sdp'],
+        ['User-Agent', 'ccx-sbc'],
+      ],
+    });
     const sent = this.now();
     await new Promise<void>((resolve) => {
       this.sip.send(request, target, {

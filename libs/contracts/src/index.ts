@@ -4,3 +4,7 @@ export * from './events/call';
 export * from './events/agent';
 export * from './events/platform';
 export * from './commands/catalogue';
+export * from './events/interaction';
+export * from './events/queue';
+export * from './commands/common';
+export * from './commands/routing';

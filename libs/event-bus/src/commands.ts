@@ -134,6 +134,13 @@ export class Commands {
     }
   }
 
+  /** True when some process's worker for the command (on `target`) is connected to Redis. */
+  async served(name: CommandName, target?: string): Promise<boolean> {
+    if (!isCommandName(name)) throw new InvalidCommandError(String(name), 'unknown command');
+    if (target !== undefined) assertSlug('target', target);
+    return (await this.publisher.queue(commandQueueName(name, target)).getWorkersCount()) > 0;
+  }
+
   /** Called with every message on this instance's reply channel. */
   onReply(message: string): void {
     let parsed: ReturnType<typeof replyEnvelope.safeParse>;

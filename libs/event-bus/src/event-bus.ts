@@ -147,6 +147,10 @@ export function createEventBus(options: EventBusOptions): EventBus {
       open();
       return commands.handleCommand(name, handler, handleOptions);
     },
+    async commandServed(name, target) {
+      open();
+      return commands.served(name, target);
+    },
     async deadLetters(group, limit = 100) {
       open();
       return listDeadLetters(publisher, registry, group, limit);

@@ -12,3 +12,10 @@ export {
 } from './event-bus.module';
 export * from './seq-state';
 export { RedisSeqStore, type RedisSeqStoreOptions } from './seq-state-store';
+export {
+  presenceRegisterKey,
+  readPresence,
+  decodePresence,
+  encodePresence,
+  type RegisteredPresence,
+} from './presence-register';

@@ -18,6 +18,7 @@ import { eventJobId, type EventJobData } from './job-data';
 import { eventJobOptions, MAX_EVENTS_PER_JOB, queueOptions, type RetryPolicy } from './job-options';
 import { eventQueueName } from './keys';
 import type { BusMetrics } from './metrics';
+import { registerPresence } from './presence-register';
 import type { PublishRequest } from './types';
 
 interface PlannedJob {
@@ -113,6 +114,7 @@ export class Publisher {
   /** Coalesced sends in flight. */
   private sending = 0;
   private lastSendAt = 0;
+  private scriptsLoaded?: Promise<void>;
 
   constructor(
     private readonly redis: Redis,
@@ -125,8 +127,13 @@ export class Publisher {
   /** Validates, then sends; single publishes may be coalesced within the linger window. */
   async publish(requests: readonly PublishRequest[], coalesce: boolean): Promise<AnyEvent[]> {
     const events = requests.map((r) => buildEvent(r, this.options.source));
-    const sent =
+    const send = () =>
       coalesce && this.options.lingerMs >= 0 ? this.linger(events) : this.deliver(events);
+    // presence.changed first updates the presence register, so a decision that reads it never
+    // misses a presence published before it, whatever the consumers have handled so far.
+    const sent = events.some((e) => e.name === 'presence.changed')
+      ? registerPresence(this.redis, this.options.prefix, events).then(send)
+      : send();
     await this.withTimeout(
       sent,
       events.map((e) => e.name),
@@ -198,7 +205,30 @@ export class Publisher {
     await this.addJobs(planJobs(events, added));
   }
 
+  /**
+   * BullMQ defines its Lua scripts on the client when a queue first connects. ioredis copies a
+   * client's scripts into an autopipeline when it creates it, and `INFO` (which BullMQ awaits
+   * after defining them) bypasses autopipelining, so a queue's first job could join a pipeline
+   * made just before: "pipeline[functionName] is not a function", then a crash on that
+   * pipeline's replies (seen on a media worker's first two events in one turn). So the scripts
+   * are defined once before any job is added, and the pipeline pending then is let go first.
+   */
+  private loadScripts(): Promise<void> {
+    this.scriptsLoaded ??= (async () => {
+      await new Queue(
+        'bus-scripts',
+        queueOptions(this.options.prefix, this.redis),
+      ).waitUntilReady();
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    })().catch((err: unknown) => {
+      this.scriptsLoaded = undefined; // try again with the next publish
+      throw err;
+    });
+    return this.scriptsLoaded;
+  }
+
   private async addJobs(jobs: PlannedJob[]): Promise<void> {
+    await this.loadScripts();
     const byQueue = new Map<string, PlannedJob[]>();
     for (const job of jobs) {
       const list = byQueue.get(job.queue);

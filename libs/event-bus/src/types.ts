@@ -115,6 +115,12 @@ export interface EventBus {
     handler: CommandHandler<N>,
     options?: HandleCommandOptions,
   ): Promise<Subscription>;
+  /**
+   * Whether a process handling `name` (on `target`) is connected to Redis now: BullMQ names each
+   * worker's connection after its queue, so a process that died has no connection left. Slow
+   * (CLIENT LIST): for periodic checks, not per call.
+   */
+  commandServed(name: CommandName, target?: string): Promise<boolean>;
   deadLetters(group: string, limit?: number): Promise<DeadLetter[]>;
   /** Moves a dead letter back to its group's queue with a fresh set of attempts. */
   replay(group: string, jobId: string): Promise<void>;

@@ -45,7 +45,7 @@ export class LiveConfig {
     row: LiveRow | undefined,
   ) {
     const value = row ?? { id, tenantId, deleted: true, revision: TOMBSTONE_REVISION };
-    await this.redis.eval(
+    const written = await this.redis.eval(
       GUARDED_SET,
       1,
       this.key(tenantId, resource),
@@ -53,6 +53,20 @@ export class LiveConfig {
       String(value.revision),
       JSON.stringify(value),
     );
+    if (written === 1) await this.redis.hincrby(this.versionsKey, tenantId, 1);
+  }
+
+  private get versionsKey(): string {
+    return `${this.prefix}:cfg:versions`;
+  }
+
+  /**
+   * A counter per tenant that grows with every row written: a replica that did not handle the
+   * `config.changed` itself polls this to know which tenants to re-read.
+   */
+  async versions(): Promise<Map<string, number>> {
+    const all = await this.redis.hgetall(this.versionsKey);
+    return new Map(Object.entries(all).map(([tenantId, v]) => [tenantId, Number(v)]));
   }
 
   /** Applies one config.changed event; returns false for resources services do not run with. */

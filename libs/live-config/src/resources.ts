@@ -2,6 +2,8 @@ import { and, eq } from 'drizzle-orm';
 import type { EventData } from '@ccx/contracts';
 import {
   agents,
+  experts,
+  flows,
   numberRanges,
   queues,
   sites,
@@ -23,6 +25,8 @@ const tables = {
   skill: skills,
   queue: queues,
   agent: agents,
+  flow: flows,
+  expert: experts,
 } as const;
 
 export type LiveResource = keyof typeof tables;

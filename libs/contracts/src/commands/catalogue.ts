@@ -1,19 +1,10 @@
 import { z } from 'zod';
 import { e164, tenantId } from '../envelope';
+import { callId, callTarget, requestId } from './common';
+import { routingCommands } from './routing';
 
 const g711Codec = z.enum(['PCMU', 'PCMA']);
 const leg = z.enum(['a', 'b']);
-/** Caller-chosen id of one request: a retry with the same id returns the first reply unchanged. */
-const requestId = z.string().min(1).max(128);
-const callId = z.string().min(1).max(256);
-
-/** Where the SBC should send a call: a Teams user (by number), any SIP URI, or a number via trunks. */
-const callTarget = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('teams-user'), number: e164 }),
-  z.object({ kind: z.literal('sip-uri'), uri: z.string().regex(/^sips?:/, 'a sip: or sips: URI') }),
-  z.object({ kind: z.literal('number'), number: e164 }),
-]);
-
 /** Per-leg statistics of a media session (media.query, media.delete). */
 export const mediaLegStats = z.object({
   /** Where the peer's media comes from once latched ("ip:port"), else where its SDP said. */
@@ -64,11 +55,18 @@ export const commandCatalogue = {
       bCodecs: z.array(g711Codec).min(1).optional(),
       /** Offer leg b the other G.711 law too, transcoding if it picks it (default true). */
       transcode: z.boolean().default(true),
+      /**
+       * Also answer leg a now, before any leg b (the SBC answers a call itself, `sbc.answer`):
+       * the reply's `aSdp` answers leg a; leg a keeps that codec when a leg b comes later.
+       */
+      answerA: z.boolean().optional(),
     }),
     reply: z.object({
       sessionId: z.string().min(1),
       sdp: z.string().min(1),
       workerId: z.string().min(1),
+      /** With `answerA`: the SDP to answer leg a with. */
+      aSdp: z.string().min(1).optional(),
     }),
   },
   'media.answer': {
@@ -143,7 +141,67 @@ export const commandCatalogue = {
     handledBy: 'sbc',
     description:
       'Connect a call the SBC is holding (offered to routing) to a Teams user, a SIP URI or a number.',
-    request: z.object({ tenantId, requestId, callId, target: callTarget }),
+    request: z.object({
+      tenantId,
+      requestId,
+      callId,
+      target: callTarget,
+      /**
+       * Give the attempt up after this long without an answer (an agent's offer timeout). A
+       * failed attempt leaves the caller held and publishes `call.connect-failed` with this
+       * requestId; without it the SBC's ring timeout (180 s) applies.
+       */
+      timeoutSeconds: z.number().int().min(1).max(600).optional(),
+    }),
+    reply: z.object({ accepted: z.boolean(), reason: z.string().optional() }),
+  },
+  'sbc.answer': {
+    version: 1,
+    handledBy: 'sbc',
+    description:
+      "Answer a held call locally (200 OK with the media worker's SDP), so prompts can play and DTMF be heard before it is connected.",
+    request: z.object({ tenantId, requestId, callId }),
+    reply: z.object({ answered: z.boolean(), reason: z.string().optional() }),
+  },
+  'sbc.play': {
+    version: 1,
+    handledBy: 'sbc',
+    description:
+      'Play a prompt to the caller of a call the SBC answered or connected; `media.prompt-ended` and `media.dtmf-detected` follow with the call id.',
+    request: z.object({
+      tenantId,
+      requestId,
+      callId,
+      prompt: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*\.wav$/, 'a .wav file name'),
+      bargeIn: z.boolean().default(true),
+    }),
+    reply: z.object({ playing: z.boolean(), durationMs: z.number().int().nonnegative() }),
+  },
+  'sbc.record': {
+    version: 1,
+    handledBy: 'sbc',
+    description:
+      'Start or stop recording a call (voicemail: start after the greeting, stop on hang-up).',
+    request: z.object({ tenantId, requestId, callId, action: z.enum(['start', 'stop']) }),
+    reply: z.object({ recording: z.boolean(), file: z.string().optional() }),
+  },
+  'sbc.originate': {
+    version: 1,
+    handledBy: 'sbc',
+    description:
+      'Place a new call: ring `first` (an agent), and once it answers, call `then` (the customer) and join them. Events carry the given callId.',
+    request: z.object({
+      tenantId,
+      requestId,
+      /** Chosen by the caller of the command; the new call's events carry it. */
+      callId,
+      first: callTarget,
+      then: callTarget,
+      /** Number shown to the customer; default: the tenant's first queue number. */
+      callerId: e164.optional(),
+      /** How long `first` may ring (the offer timeout). */
+      timeoutSeconds: z.number().int().min(1).max(600).optional(),
+    }),
     reply: z.object({ accepted: z.boolean(), reason: z.string().optional() }),
   },
   'sbc.transfer': {
@@ -174,6 +232,14 @@ export const commandCatalogue = {
     }),
     reply: z.object({ ended: z.boolean() }),
   },
+  'sbc.live-calls': {
+    version: 1,
+    handledBy: 'sbc',
+    description:
+      'Which of these calls the SBC still holds (routing reconciles agents held by calls against it).',
+    request: z.object({ tenantId, requestId, callIds: z.array(callId).min(1).max(1000) }),
+    reply: z.object({ live: z.array(callId) }),
+  },
   'system.ping': {
     version: 1,
     handledBy: 'any',
@@ -181,6 +247,7 @@ export const commandCatalogue = {
     request: z.object({ tenantId, nonce: z.string().min(1) }),
     reply: z.object({ nonce: z.string().min(1), answeredBy: z.string().min(1) }),
   },
+  ...routingCommands,
 } as const;
 
 export type CommandCatalogue = typeof commandCatalogue;

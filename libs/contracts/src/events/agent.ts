@@ -1,6 +1,14 @@
 import { z } from 'zod';
 
-export const agentState = z.enum(['offline', 'available', 'busy', 'wrap-up', 'away', 'break']);
+/** Contact-center state as routing derives it (docs/routing.md#reservations). */
+export const agentState = z.enum([
+  'logged-out',
+  'available',
+  'not-ready',
+  'reserved',
+  'busy',
+  'wrap-up',
+]);
 export const teamsAvailability = z.enum([
   'Available',
   'AvailableIdle',
@@ -16,14 +24,18 @@ export const teamsActivity = z.string().min(1);
 
 export const agentEvents = {
   'agent.state-changed': {
-    version: 1,
+    version: 2,
     callScoped: false,
-    description: 'An agent changed contact-center state (manually, by routing or by presence).',
+    description:
+      'An agent changed contact-center state (by hand, or by routing: offered, accepted, ended, auto-paused).',
     data: z.object({
       agentId: z.string().min(1),
       state: agentState,
       previous: agentState.optional(),
+      /** Not-ready reason (`missed-offers` after auto-pause), or why routing changed the state. */
       reason: z.string().optional(),
+      /** Grows by one on every change of this agent: a consumer keeps the highest it has seen. */
+      version: z.number().int().nonnegative(),
     }),
   },
   'presence.changed': {

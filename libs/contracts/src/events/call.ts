@@ -104,6 +104,18 @@ export const callEvents = {
       cdr: callDetailRecord.optional(),
     }),
   },
+  'call.connect-failed': {
+    version: 1,
+    callScoped: true,
+    description:
+      'An `sbc.connect` attempt did not reach the target; the caller is still held, waiting for the next command.',
+    data: z.object({
+      /** The connect request this answers. */
+      requestId: z.string().min(1),
+      outcome: z.enum(['rejected', 'busy', 'no-answer', 'timeout', 'failed']),
+      sipStatus: z.number().int().min(300).max(699).optional(),
+    }),
+  },
   'call.admission-rejected': {
     version: 1,
     callScoped: true,

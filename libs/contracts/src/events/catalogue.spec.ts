@@ -72,7 +72,17 @@ describe('event catalogue', () => {
     expect(streamOf('interaction.assigned')).toBe('interaction');
     // Streams name the bus queues: a new one is a deliberate change, not a side effect of a name.
     expect(new Set(eventNames.map(streamOf))).toEqual(
-      new Set(['call', 'interaction', 'agent', 'presence', 'trunk', 'config', 'media', 'webhook']),
+      new Set([
+        'call',
+        'interaction',
+        'agent',
+        'presence',
+        'queue',
+        'trunk',
+        'config',
+        'media',
+        'webhook',
+      ]),
     );
   });
 });

@@ -4,6 +4,7 @@ import { agentEvents } from './agent';
 import { callEvents } from './call';
 import { interactionEvents } from './interaction';
 import { platformEvents } from './platform';
+import { queueEvents } from './queue';
 
 /**
  * Every event that crosses a process boundary. The keys are wire names: they are stored in
@@ -15,6 +16,7 @@ export const eventCatalogue = {
   ...interactionEvents,
   ...agentEvents,
   ...platformEvents,
+  ...queueEvents,
 } as const;
 
 export type EventCatalogue = typeof eventCatalogue;

@@ -11,6 +11,8 @@ export const configResource = z.enum([
   'agent',
   'skill',
   'webhook',
+  'flow',
+  'expert',
 ]);
 
 export const platformEvents = {

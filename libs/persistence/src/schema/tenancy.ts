@@ -1,6 +1,8 @@
 import { sql } from 'drizzle-orm';
 import {
+  bigint,
   boolean,
+  doublePrecision,
   index,
   integer,
   jsonb,
@@ -167,6 +169,9 @@ export const numberRanges = pgTable(
     trunkId: uuid('trunk_id').references(() => trunks.id, { onDelete: 'set null' }),
     siteId: uuid('site_id').references(() => sites.id, { onDelete: 'set null' }),
     purpose: text('purpose', { enum: ['did', 'queue', 'agent', 'caller-id'] }).notNull(),
+    /** Purpose `queue`: calls to the range go to this queue, or through this flow (one of them). */
+    queueId: uuid('queue_id').references((): AnyPgColumn => queues.id),
+    flowId: uuid('flow_id').references((): AnyPgColumn => flows.id),
     ...timestamps,
   },
   (t) => [
@@ -186,20 +191,62 @@ export const skills = pgTable(
   (t) => [uniqueIndex('skills_tenant_name_uq').on(t.tenantId, t.name), listIndex('skills', t)],
 );
 
+/** A skill an agent needs, at least at `minLevel` (1–5). */
+export interface SkillRequirementRow {
+  skillId: string;
+  minLevel: number;
+}
+
+/** What a queue does with a call that waited too long or found the queue full. */
+export interface OverflowRow {
+  kind: 'queue' | 'number' | 'teams-user' | 'voicemail' | 'disconnect';
+  target?: string;
+  prompt?: string;
+}
+
+/** Opening hours in the tenant's zone (`businessHours` of @ccx/routing-model). */
+export interface BusinessHoursRow {
+  timeZone: string;
+  weekly: Record<
+    'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun',
+    { from: string; to: string }[]
+  >;
+  holidays: string[];
+}
+
+/** Field names and meanings follow `queueConfig` of @ccx/routing-model (docs/routing.md). */
 export const queues = pgTable(
   'queues',
   {
     ...owned,
     name: text('name').notNull(),
-    strategy: text('strategy', {
-      enum: ['longest-idle', 'round-robin', 'skills-weighted'],
+    method: text('method', {
+      enum: ['longest-idle', 'round-robin', 'serial', 'ring-all', 'most-proficient'],
     }).notNull(),
-    /** [{ skillId, minLevel }] */
-    requiredSkills: jsonb('required_skills')
-      .$type<{ skillId: string; minLevel: number }[]>()
-      .notNull(),
+    requiredSkills: jsonb('required_skills').$type<SkillRequirementRow[]>().notNull(),
+    /** [{ afterSeconds, requiredSkills }]: requirements relaxed after a wait. */
+    escalation: jsonb('escalation')
+      .$type<{ afterSeconds: number; requiredSkills: SkillRequirementRow[] }[]>()
+      .notNull()
+      .default(sql`'[]'::jsonb`),
+    priorityAgingPerMinute: doublePrecision('priority_aging_per_minute').notNull().default(0),
+    maxSize: integer('max_size').notNull().default(100),
     maxWaitSeconds: integer('max_wait_seconds').notNull(),
-    overflowQueueId: uuid('overflow_queue_id'),
+    overflow: jsonb('overflow')
+      .$type<OverflowRow>()
+      .notNull()
+      .default(sql`'{"kind":"disconnect"}'::jsonb`),
+    /** Null: open around the clock. */
+    hours: jsonb('hours').$type<BusinessHoursRow>(),
+    offerTimeoutSeconds: integer('offer_timeout_seconds').notNull().default(20),
+    wrapUpSeconds: integer('wrap_up_seconds').notNull().default(0),
+    presenceAware: boolean('presence_aware').notNull().default(true),
+    /** Agent ids in offer order (serial method). */
+    serialOrder: jsonb('serial_order')
+      .$type<string[]>()
+      .notNull()
+      .default(sql`'[]'::jsonb`),
+    serviceLevelSeconds: integer('service_level_seconds').notNull().default(20),
     ...timestamps,
   },
   (t) => [uniqueIndex('queues_tenant_name_uq').on(t.tenantId, t.name), listIndex('queues', t)],
@@ -213,12 +260,83 @@ export const agents = pgTable(
     /** Microsoft 365 user principal name used for sign-in. */
     upn: text('upn').notNull(),
     teamsUserId: text('teams_user_id'),
-    /** [{ skillId, level }] */
+    /** [{ skillId, level 1–5 }] */
     skills: jsonb('skills').$type<{ skillId: string; level: number }[]>().notNull(),
-    maxConcurrent: integer('max_concurrent').notNull().default(1),
+    /** Interactions at once per channel: voice 0 or 1, chat 0–20. */
+    capacity: jsonb('capacity')
+      .$type<{ voice: number; chat: number }>()
+      .notNull()
+      .default(sql`'{"voice":1,"chat":0}'::jsonb`),
+    /** Queue ids the agent is never offered from. */
+    optOutQueues: jsonb('opt_out_queues')
+      .$type<string[]>()
+      .notNull()
+      .default(sql`'[]'::jsonb`),
+    /** Auto-pause after this many missed offers in a row; 0 = never. */
+    maxMissedOffers: integer('max_missed_offers').notNull().default(3),
+    /** The Teams user's Direct Routing number (E.164) that sbc.connect dials. */
+    phoneNumber: text('phone_number'),
     ...timestamps,
   },
   (t) => [uniqueIndex('agents_tenant_upn_uq').on(t.tenantId, t.upn), listIndex('agents', t)],
+);
+
+/** A virtual-assistant flow: `definition` is a `flowDefinition` of @ccx/routing-model. */
+export const flows = pgTable(
+  'flows',
+  {
+    ...owned,
+    name: text('name').notNull(),
+    definition: jsonb('definition').$type<Record<string, unknown>>().notNull(),
+    ...timestamps,
+  },
+  (t) => [uniqueIndex('flows_tenant_name_uq').on(t.tenantId, t.name), listIndex('flows', t)],
+);
+
+/** A subject-matter expert: a Teams user tagged with topics, reachable on `phoneNumber`. */
+export const experts = pgTable(
+  'experts',
+  {
+    ...owned,
+    displayName: text('display_name').notNull(),
+    /** Entra ID object id of the Teams user. */
+    userId: text('user_id').notNull(),
+    phoneNumber: text('phone_number').notNull(),
+    topics: text('topics').array().notNull(),
+    ...timestamps,
+  },
+  (t) => [
+    uniqueIndex('experts_tenant_user_uq').on(t.tenantId, t.userId),
+    index('experts_topics_idx').using('gin', t.topics),
+    listIndex('experts', t),
+  ],
+);
+
+/**
+ * Historical queue statistics per 15-minute interval, written by the routing service. Rows outlive
+ * their queue (no foreign key to queues), so history survives a deleted queue.
+ */
+export const queueIntervals = pgTable(
+  'queue_intervals',
+  {
+    tenantId: text('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    queueId: uuid('queue_id').notNull(),
+    intervalStart: timestamp('interval_start', { withTimezone: true, mode: 'date' }).notNull(),
+    /** The interval's start on the tenant's wall clock, e.g. `2026-03-29 02:15`. */
+    label: text('label').notNull(),
+    offered: integer('offered').notNull().default(0),
+    answered: integer('answered').notNull().default(0),
+    abandoned: integer('abandoned').notNull().default(0),
+    shortAbandoned: integer('short_abandoned').notNull().default(0),
+    answeredWithinSl: integer('answered_within_sl').notNull().default(0),
+    waitMsSum: bigint('wait_ms_sum', { mode: 'number' }).notNull().default(0),
+    handleMsSum: bigint('handle_ms_sum', { mode: 'number' }).notNull().default(0),
+    busyMs: bigint('busy_ms', { mode: 'number' }).notNull().default(0),
+    staffedMs: bigint('staffed_ms', { mode: 'number' }).notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.queueId, t.intervalStart] })],
 );
 
 export const idempotencyKeys = pgTable(

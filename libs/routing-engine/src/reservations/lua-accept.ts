@@ -30,7 +30,8 @@ redis.call('SREM', ix .. ':offers', rid)
 dec(akey, 'reserved:' .. r[4])
 redis.call('HINCRBY', akey, 'active:' .. r[4], 1)
 redis.call('HSET', akey, 'missed', 0)
-redis.call('HSET', ix, 'agent', r[2], 'channel', r[4], 'rid', rid)
+redis.call('HSET', ix, 'agent', r[2], 'channel', r[4], 'rid', rid, 'since', now)
+redis.call('ZADD', base .. 'active', now, r[3])
 redis.call('HDEL', ix, 'group')
 local cancelled = {}
 for _, other in ipairs(redis.call('SMEMBERS', ix .. ':offers')) do

@@ -30,6 +30,7 @@ if f[2] then
   result.agentId = f[2]
   result.agentState = settle(akey, now)
 end
+redis.call('ZREM', base .. 'active', iid)
 redis.call('DEL', ix, ix .. ':offers')
 redis.call('HSET', ix, 'ended', now)
 redis.call('PEXPIRE', ix, KEEP_MS)

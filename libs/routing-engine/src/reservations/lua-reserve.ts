@@ -4,7 +4,10 @@ import { LUA_COMMON } from './lua-common';
  * Reserves an agent for one interaction, atomically.
  * KEYS[1] = tenant key base;
  * ARGV = agentId, reservationId, interactionId, channel, ttlMs, now, groupId ('' = none),
- *        maxMissed (0 = never pause), requiredPresence ('' = any).
+ *        maxMissed (0 = never pause), requiredPresence ('' = any), presence register key ('' = none).
+ * With requiredPresence, the agent's availability is read from the presence register (written
+ * when presence.changed is published) by its Teams user id when the register has it, else from
+ * the agent's own presence field.
  * Voice needs a visible state of available; chat also accepts reserved/busy agents with spare
  * chat capacity and no voice interaction. Capacity counts active and reserved interactions.
  * An interaction is offered to one agent at a time unless every offer carries the same group id.
@@ -34,11 +37,19 @@ if #offers > 0 then
 end
 
 local f = redis.call('HMGET', akey, 'base', 'state', 'presence', 'wrapUntil',
-  'cap:' .. channel, 'active:' .. channel, 'reserved:' .. channel, 'active:voice', 'reserved:voice')
+  'cap:' .. channel, 'active:' .. channel, 'reserved:' .. channel, 'active:voice', 'reserved:voice',
+  'teamsUser')
 local state = f[2]
 if state == 'wrap-up' and num(f[4]) <= now then state = settle(akey, now) end
 if f[1] ~= 'available' then return refuse('agent-unavailable') end
-if ARGV[9] ~= '' and f[3] ~= ARGV[9] then return refuse('presence') end
+if ARGV[9] ~= '' then
+  local presence = f[3]
+  if ARGV[10] ~= '' and f[10] and f[10] ~= '' then
+    local registered = redis.call('HGET', ARGV[10], f[10])
+    if registered then presence = string.match(registered, '^([^|]*)|') or presence end
+  end
+  if presence ~= ARGV[9] then return refuse('presence') end
+end
 if channel == 'voice' then
   if state ~= 'available' then return refuse('agent-unavailable') end
 else

@@ -1,13 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { LUA_ACCEPT } from './lua-accept';
-import { LUA_CLOSE_OFFER } from './lua-close-offer';
-import { LUA_RELEASE } from './lua-release';
-import { LUA_RESERVE } from './lua-reserve';
-import { LUA_SET_AGENT } from './lua-set-agent';
-import { LUA_SWEEP } from './lua-sweep';
+import { subscribeAgentChanges, type AgentChangesSubscription } from './agent-changes';
+import { scripted, type ScriptName, type ScriptedRedis } from './scripts';
 import type {
   AcceptResult,
+  ActiveInteraction,
+  AgentChange,
   AgentInput,
   AgentLive,
   AgentState,
@@ -17,36 +15,11 @@ import type {
   ManualAgentState,
   ReleaseResult,
   Reservation,
+  ReservationStatus,
+  ReservationStoreOptions,
   ReserveRequest,
   ReserveResult,
 } from './types';
-
-type Script = (base: string, ...args: (string | number)[]) => Promise<string>;
-type ScriptName =
-  | 'ccxResSetAgent'
-  | 'ccxResReserve'
-  | 'ccxResAccept'
-  | 'ccxResClose'
-  | 'ccxResRelease'
-  | 'ccxResSweep';
-type ScriptedRedis = Redis & Record<ScriptName, Script>;
-
-const SCRIPTS: Record<ScriptName, string> = {
-  ccxResSetAgent: LUA_SET_AGENT,
-  ccxResReserve: LUA_RESERVE,
-  ccxResAccept: LUA_ACCEPT,
-  ccxResClose: LUA_CLOSE_OFFER,
-  ccxResRelease: LUA_RELEASE,
-  ccxResSweep: LUA_SWEEP,
-};
-
-/** Registers the scripts once per client (sent by EVALSHA, loaded on first NOSCRIPT). */
-function scripted(redis: Redis): ScriptedRedis {
-  for (const [name, lua] of Object.entries(SCRIPTS)) {
-    if (!(name in redis)) redis.defineCommand(name, { numberOfKeys: 1, lua });
-  }
-  return redis as ScriptedRedis;
-}
 
 const SWEEP_BATCH = 500;
 
@@ -60,13 +33,26 @@ const list = <T>(value: unknown): T[] => (Array.isArray(value) ? (value as T[]) 
  */
 export class ReservationStore {
   private readonly redis: ScriptedRedis;
+  private readonly clock: () => number;
+  private readonly presenceKey: ((tenantId: string) => string) | undefined;
+  private readonly origin: string;
 
+  /** The third argument may still be a bare clock (the first signature). */
   constructor(
     redis: Redis,
     private readonly prefix: string,
-    private readonly clock: () => number = Date.now,
+    options: ReservationStoreOptions | (() => number) = {},
   ) {
     this.redis = scripted(redis);
+    const opts = typeof options === 'function' ? { clock: options } : options;
+    this.clock = opts.clock ?? Date.now;
+    this.presenceKey = opts.presenceKey;
+    this.origin = opts.origin ?? '';
+  }
+
+  /** Runs a script; the origin goes last (LUA_COMMON reads it as ARGV[#ARGV]). */
+  private script(name: ScriptName, base: string, ...args: (string | number)[]): Promise<string> {
+    return this.redis[name](base, ...args, this.origin);
   }
 
   /** `<prefix>:{<tenantId>}:` — the hash tag keeps a tenant's keys in one Cluster slot. */
@@ -90,7 +76,8 @@ export class ReservationStore {
     }
     const base = this.base(tenantId);
     await this.redis.sadd(this.tenantsKey, tenantId);
-    const raw = await this.redis.ccxResSetAgent(
+    const raw = await this.script(
+      'ccxResSetAgent',
       base,
       agentId,
       input.state,
@@ -99,8 +86,50 @@ export class ReservationStore {
       input.presence,
       input.reason ?? '',
       this.clock(),
+      input.teamsUserId ?? '',
+      input.teamsUserId === undefined ? '0' : '1',
     );
     return JSON.parse(raw) as { ok: true; state: AgentState; version: number };
+  }
+
+  /** Sets the presence kept on the agent (used when the register has none for its Teams user). */
+  async setPresence(
+    tenantId: string,
+    agentId: string,
+    presence: string,
+  ): Promise<{ ok: true; version: number } | { ok: false; reason: 'unknown-agent' }> {
+    const raw = await this.script(
+      'ccxResSetPresence',
+      this.base(tenantId),
+      agentId,
+      presence,
+      this.clock(),
+    );
+    return JSON.parse(raw) as
+      { ok: true; version: number } | { ok: false; reason: 'unknown-agent' };
+  }
+
+  /** Ids of the interaction's open offers (several only for ring-all). */
+  openOffers(tenantId: string, interactionId: string): Promise<string[]> {
+    return this.redis.smembers(`${this.base(tenantId)}ix:${interactionId}:offers`);
+  }
+
+  /** One reservation by id, whatever its status; null when unknown. */
+  async getReservation(
+    tenantId: string,
+    reservationId: string,
+  ): Promise<(Reservation & { status: ReservationStatus }) | null> {
+    const row = await this.redis.hgetall(`${this.base(tenantId)}res:${reservationId}`);
+    if (!row['agent'] || !row['interaction']) return null;
+    return {
+      reservationId,
+      agentId: row['agent'],
+      interactionId: row['interaction'],
+      channel: row['channel'] === 'chat' ? 'chat' : 'voice',
+      deadline: Number(row['deadline'] ?? 0),
+      status: (row['status'] ?? 'open') as ReservationStatus,
+      ...(row['group'] ? { groupId: row['group'] } : {}),
+    };
   }
 
   async getAgent(tenantId: string, agentId: string): Promise<AgentLive | null> {
@@ -133,8 +162,12 @@ export class ReservationStore {
     const n = (field: string) => Number(hash[field] ?? 0);
     const wrapUpUntil = n('wrapUntil');
     let state = hash['state'] as AgentState;
+    let idleSince = n('idleSince');
     // A wrap-up that ended since the last sweep is reported as what it has become.
-    if (state === 'wrap-up' && wrapUpUntil <= this.clock()) state = 'available';
+    if (state === 'wrap-up' && wrapUpUntil <= this.clock()) {
+      state = 'available';
+      idleSince = wrapUpUntil;
+    }
     return {
       agentId,
       state,
@@ -147,6 +180,8 @@ export class ReservationStore {
       missedOffers: n('missed'),
       version: n('version'),
       wrapUpUntil,
+      idleSince,
+      ...(hash['teamsUser'] ? { teamsUserId: hash['teamsUser'] } : {}),
       reservations,
     };
   }
@@ -157,7 +192,9 @@ export class ReservationStore {
     request: ReserveRequest,
   ): Promise<ReserveResult> {
     if (!(request.ttlMs > 0)) throw new Error('ttlMs must be > 0');
-    const raw = await this.redis.ccxResReserve(
+    const register = request.requirePresence && this.presenceKey ? this.presenceKey(tenantId) : '';
+    const raw = await this.script(
+      'ccxResReserve',
       this.base(tenantId),
       agentId,
       request.reservationId ?? randomUUID(),
@@ -168,12 +205,13 @@ export class ReservationStore {
       request.groupId ?? '',
       request.maxMissedOffers ?? 0,
       request.requirePresence ?? '',
+      register,
     );
     return JSON.parse(raw) as ReserveResult;
   }
 
   async accept(tenantId: string, reservationId: string): Promise<AcceptResult> {
-    const raw = await this.redis.ccxResAccept(this.base(tenantId), reservationId, this.clock());
+    const raw = await this.script('ccxResAccept', this.base(tenantId), reservationId, this.clock());
     const result = JSON.parse(raw) as AcceptResult;
     if (!result.ok) return result;
     return { ...result, cancelled: this.offers(tenantId, result.cancelled) };
@@ -193,7 +231,8 @@ export class ReservationStore {
     reservationId: string,
     outcome: 'rejected' | 'expired',
   ): Promise<CloseResult> {
-    const raw = await this.redis.ccxResClose(
+    const raw = await this.script(
+      'ccxResClose',
       this.base(tenantId),
       reservationId,
       outcome,
@@ -214,7 +253,8 @@ export class ReservationStore {
     interactionId: string,
     options: { wrapUpMs?: number } = {},
   ): Promise<ReleaseResult> {
-    const raw = await this.redis.ccxResRelease(
+    const raw = await this.script(
+      'ccxResRelease',
       this.base(tenantId),
       interactionId,
       this.clock(),
@@ -234,13 +274,31 @@ export class ReservationStore {
     for (const tenantId of await this.redis.smembers(this.tenantsKey)) {
       const base = this.base(tenantId);
       for (;;) {
-        const raw = await this.redis.ccxResSweep(base, now, SWEEP_BATCH);
+        const raw = await this.script('ccxResSweep', base, now, SWEEP_BATCH);
         const batch = JSON.parse(raw) as { released: unknown; more: boolean };
         released.push(...this.offers(tenantId, batch.released));
         if (!batch.more) break;
       }
     }
     return released;
+  }
+
+  /** Accepted interactions not yet released, oldest first: reconcile them against live calls. */
+  async activeInteractions(tenantId: string): Promise<ActiveInteraction[]> {
+    const raw = await this.script('ccxResActive', this.base(tenantId));
+    return list<ActiveInteraction>(JSON.parse(raw));
+  }
+
+  /**
+   * Receives every change of any agent under this store's prefix (all tenants) on `subscriber`,
+   * a connection used for pub/sub only. See agent-changes.ts for the delivery guarantee.
+   */
+  subscribeAgentChanges(
+    subscriber: Redis,
+    handler: (change: AgentChange) => void,
+    onInvalid?: (message: string) => void,
+  ): Promise<AgentChangesSubscription> {
+    return subscribeAgentChanges(subscriber, this.prefix, handler, onInvalid);
   }
 
   private offers(tenantId: string, value: unknown): ClosedOffer[] {

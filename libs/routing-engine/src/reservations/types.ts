@@ -16,6 +16,8 @@ export interface AgentInput {
   presence: string;
   /** Why the agent is not ready; kept as given. */
   reason?: string;
+  /** The agent's Teams user: presence-aware reserves read its presence from the register. */
+  teamsUserId?: string;
 }
 
 export type ReservationStatus =
@@ -45,7 +47,55 @@ export interface AgentLive {
   version: number;
   /** End of the current wrap-up (ms), 0 if none. */
   wrapUpUntil: number;
+  /** When the visible state last turned available (ms), 0 if never; longest-idle routing. */
+  idleSince: number;
+  teamsUserId?: string;
   reservations: Reservation[];
+}
+
+/** An agent's snapshot as published on `<prefix>:agent-changes` after every change of it. */
+export interface AgentChange {
+  tenantId: string;
+  agentId: string;
+  state: AgentState;
+  manualState: ManualAgentState;
+  reason: string;
+  /** Rises by one per change: keep the highest seen (messages of one agent are in order). */
+  version: number;
+  active: PerChannel;
+  reserved: PerChannel;
+  capacity: PerChannel;
+  idleSince: number;
+  missedOffers: number;
+  /** The agent hash's presence field (the fallback; the register is not in the message). */
+  presence: string;
+  /** The `origin` of the store that made the change ('' when it had none). */
+  origin: string;
+}
+
+/** An accepted interaction not yet released. */
+export interface ActiveInteraction {
+  interactionId: string;
+  agentId: string;
+  channel: Channel;
+  /** When it was accepted (ms). */
+  since: number;
+}
+
+export interface ReservationStoreOptions {
+  /** Time source (ms); Date.now by default. */
+  clock?: () => number;
+  /**
+   * Key of the presence register of a tenant (`presenceRegisterKey(busPrefix, tenantId)` from
+   * @ccx/event-bus). Without it, presence-aware reserves read the agent hash's presence only.
+   * It must carry the `{tenantId}` hash tag (same Cluster slot as the reservation keys).
+   */
+  presenceKey?: (tenantId: string) => string;
+  /**
+   * Who makes the changes (a replica's id): carried in each agent change it publishes, so the
+   * replica that made a change can be the one to announce it.
+   */
+  origin?: string;
 }
 
 export interface ReserveRequest {
@@ -99,7 +149,12 @@ export type AcceptResult =
       /** Other ring-all offers of the interaction, cancelled by this accept. */
       cancelled: ClosedOffer[];
     }
-  | { ok: false; reason: 'unknown-reservation' | Exclude<ReservationStatus, 'open' | 'accepted'> };
+  | {
+      ok: false;
+      reason: 'unknown-reservation' | Exclude<ReservationStatus, 'open' | 'accepted'>;
+      /** The offer this accept found past its deadline and closed as expired. */
+      released?: ClosedOffer;
+    };
 
 export interface CloseResult {
   changed: boolean;

@@ -34,8 +34,13 @@ export function hasCapacity(agent: Agent, channel: Channel): boolean {
   return agent.state === 'available' || agent.state === 'busy';
 }
 
-export function meetsSkills(agent: Agent, requirements: readonly SkillRequirement[]): boolean {
-  return requirements.every((r) => (agent.skills[r.skillId] ?? 0) >= r.minLevel);
+/** Every required skill at or above its level (anything with skills: an agent or its config). */
+export function meetsSkills(
+  agent: { readonly skills: Readonly<Record<string, number>> },
+  requirements: readonly SkillRequirement[],
+): boolean {
+  for (const r of requirements) if ((agent.skills[r.skillId] ?? 0) < r.minLevel) return false;
+  return true;
 }
 
 /** The check with requirements already worked out, for deciding over many agents at once. */

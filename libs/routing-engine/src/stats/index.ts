@@ -1,5 +1,4 @@
-// Queue statistics: Erlang C staffing, live per-queue figures over a sliding window, and
+// Queue statistics (Erlang C is in @ccx/routing-model): live per-queue figures over a sliding window, and
 // 15-minute historical intervals in the tenant's time zone. Pure functions and classes; no I/O.
-export * from './erlang-c';
 export * from './realtime';
 export * from './intervals';

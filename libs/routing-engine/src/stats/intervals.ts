@@ -86,24 +86,8 @@ export interface IntervalRow {
   staffedMs: number;
 }
 
-export interface IntervalFigures {
-  /** answeredWithinSl / (answered + abandoned); null when both are 0. */
-  serviceLevel: number | null;
-  asaMs: number | null;
-  ahtMs: number | null;
-  /** busyMs / staffedMs; null with no staffed time. */
-  occupancy: number | null;
-}
-
-export function deriveFigures(row: IntervalRow): IntervalFigures {
-  const counted = row.answered + row.abandoned;
-  return {
-    serviceLevel: counted === 0 ? null : row.answeredWithinSl / counted,
-    asaMs: row.answered === 0 ? null : row.sumWaitMs / row.answered,
-    ahtMs: row.answered === 0 ? null : row.sumHandleMs / row.answered,
-    occupancy: row.staffedMs === 0 ? null : row.busyMs / row.staffedMs,
-  };
-}
+// The figures of a row are derived in @ccx/routing-model, shared with the API.
+export { deriveFigures, type IntervalFigures } from '@ccx/routing-model';
 
 export interface IntervalAggregatorOptions {
   timeZone: string;

@@ -25,6 +25,7 @@ export async function serveMediaCommands(
               bProfile: r.bProfile,
               bCodecs: r.bCodecs,
               transcode: r.transcode,
+              ...(r.answerA === true ? { answerA: true } : {}),
             }),
           ),
         { target, concurrency: 16 },

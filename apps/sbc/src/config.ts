@@ -55,8 +55,17 @@ export const sbcConfigSchema = z.object({
   SBC_RTP_BIND: z.string().default('127.0.0.1'),
   SBC_RTP_PORT_MIN: port.default(40000),
   SBC_RTP_PORT_MAX: port.default(49999),
+  /** Embedded media: where `sbc.play` finds prompts and `sbc.record` writes recordings. */
+  SBC_PROMPT_DIR: z.string().default('.data/prompts'),
+  SBC_RECORDING_DIR: z.string().default('.data/recordings'),
   /** Wait for a media command reply (offer/answer/delete) before failing the call. */
   SBC_MEDIA_TIMEOUT_MS: z.coerce.number().int().positive().default(2000),
+  /**
+   * How long a call to a queue number is held with no command from routing before the SBC gives
+   * up (480, or BYE cause 19 once answered). Callers wait in queues this long at most, so it must
+   * exceed the queues' maxWaitSeconds; it only matters when routing is not running.
+   */
+  SBC_ROUTING_HOLD_SECONDS: z.coerce.number().int().min(10).max(86_400).default(3_600),
   /** Publish call events on the bus (turn off only for benchmarks of signalling alone). */
   SBC_EVENTS: bool.default(true),
 });

@@ -1,6 +1,7 @@
 // The B2BUA: the transaction user of the SBC. New INVITEs pass rate limit, ACL, codec policy,
 // routing and admission before a Call is made; in-dialog requests find their call by
 // (Call-ID, our tag); OPTIONS are answered; commands from routing act on calls by id.
+import { randomUUID } from 'node:crypto';
 import { isG711, parseMediaSdp } from '@ccx/sdp';
 import {
   bodyText,
@@ -22,6 +23,8 @@ import {
 } from '@ccx/sip';
 import { Call } from './call';
 import { ALLOW, SUPPORTED, type CallContext } from './call-context';
+import { answerLocally, playPrompt, recordCall } from './call-media';
+import { originate, type OriginateRequest } from './originate';
 import { handleInDialog, type Side } from './call-dialog';
 import type { Dialog } from './dialog';
 import type { CallPolicy, ConnectTarget, TargetResolver } from './policy-port';
@@ -315,9 +318,58 @@ export class B2bua implements TransactionUser {
 
   // ---- commands from routing ------------------------------------------------------------------
 
-  connect(callId: string, target: ConnectTarget): { accepted: boolean; reason?: string } {
+  /** `sbc.connect`; without a requestId (tests, tools) one is made up for call.connect-failed. */
+  connect(
+    callId: string,
+    target: ConnectTarget,
+    request: { requestId?: string; timeoutSeconds?: number } = {},
+  ): { accepted: boolean; reason?: string } {
     const call = this.calls.get(callId);
-    return call ? call.connect(target) : { accepted: false, reason: 'no such call on this SBC' };
+    if (!call) return { accepted: false, reason: 'no such call on this SBC' };
+    return call.connect(target, {
+      requestId: request.requestId ?? randomUUID(),
+      ...(request.timeoutSeconds !== undefined ? { timeoutSeconds: request.timeoutSeconds } : {}),
+    });
+  }
+
+  /** `sbc.originate`: call `first` (an agent), then `then` (the customer), and join them. */
+  originate(tenantId: string, req: OriginateRequest): { accepted: boolean; reason?: string } {
+    if (this.calls.has(req.callId)) return { accepted: false, reason: 'call id already in use' };
+    const tenant = this.options.policy.tenant(tenantId);
+    if (!tenant) return { accepted: false, reason: 'unknown tenant' };
+    const started = originate(this.ctx, tenant, req);
+    if (!started.accepted) return started;
+    if (!started.call.isEnded()) this.calls.set(started.call.id, started.call);
+    return { accepted: true };
+  }
+
+  /** `sbc.answer`: answer a held call ourselves. */
+  async answer(callId: string): Promise<{ answered: boolean; reason?: string }> {
+    const call = this.calls.get(callId);
+    return call ? answerLocally(call) : { answered: false, reason: 'no such call on this SBC' };
+  }
+
+  /** `sbc.play` into the caller's leg; rejects when the call is unknown or not answered. */
+  async play(
+    callId: string,
+    prompt: string,
+    bargeIn: boolean,
+  ): Promise<{ playing: boolean; durationMs: number }> {
+    return playPrompt(this.callOrThrow(callId), prompt, bargeIn);
+  }
+
+  /** `sbc.record` start/stop; rejects when the call is unknown or not answered. */
+  async record(
+    callId: string,
+    action: 'start' | 'stop',
+  ): Promise<{ recording: boolean; file?: string }> {
+    return recordCall(this.callOrThrow(callId), action);
+  }
+
+  private callOrThrow(callId: string): Call {
+    const call = this.calls.get(callId);
+    if (!call) throw new Error('no such call on this SBC');
+    return call;
   }
 
   hangup(callId: string, q850: number): boolean {

@@ -65,6 +65,10 @@ export class SettingsPolicy implements CallPolicy {
     return result.ok ? result.destinations : [];
   }
 
+  tenant(id: string): TenantConfig | undefined {
+    return this.policy.settings.tenants.find((t) => t.id === id);
+  }
+
   admit: CallPolicy['admit'] = (input) => this.admission.admit(input);
 
   callKbps(input: { ptimeMs: number; ipVersion: 4 | 6; srtp: boolean }): number {

@@ -16,6 +16,8 @@ import {
 import type { EventInput } from '@ccx/contracts';
 import { parseMediaSdp } from '@ccx/sdp';
 import { Attempt } from './attempt';
+import { agentAnswered, customerAnswered } from './originate';
+import { CallRouting, endReasonOf, outcomeOf } from './call-routing';
 import { CallTransfer } from './call-transfer';
 import { endedEvent } from './cdr';
 import type { CallEventName } from './ports';
@@ -30,9 +32,24 @@ export type CallState = 'setup' | 'waiting' | 'early' | 'answered' | 'ended';
 export type EndReason =
   'normal' | 'busy' | 'no-answer' | 'rejected' | 'cancelled' | 'failed' | 'transferred';
 
+/** An `sbc.originate` call: leg a is the agent we call first, leg b the customer we call then. */
+export interface Origin {
+  phase: 'first' | 'then';
+  then: ConnectTarget;
+  requestId: string;
+  timeoutSeconds?: number;
+}
+
+/** Where a call came from: a trunk or Teams, or the SBC itself (`sbc.originate`). */
+export type CallIngress = Ingress | { kind: 'originated'; tenant: TenantConfig };
+
 export interface CallStart {
+  /** Leg a's INVITE transaction (an originated call has a stand-in, see originate.ts). */
   tx: ServerTransaction;
-  ingress: Ingress;
+  ingress: CallIngress;
+  /** The call id routing chose (`sbc.originate`); else a new UUID. */
+  id?: string;
+  origin?: Origin;
   tenant: TenantConfig;
   direction: 'inbound' | 'outbound';
   calling: string;
@@ -45,7 +62,7 @@ export interface CallStart {
 }
 
 export class Call {
-  readonly id = randomUUID();
+  readonly id: string;
   state: CallState = 'setup';
   readonly tenant: TenantConfig;
   readonly direction: 'inbound' | 'outbound';
@@ -53,7 +70,9 @@ export class Call {
   readonly called: string;
   readonly callingRewritten: boolean;
   readonly tx: ServerTransaction;
-  readonly ingress: Ingress;
+  readonly ingress: CallIngress;
+  /** Set for `sbc.originate` calls. */
+  readonly origin?: Origin;
   /** Our To tag towards leg a. */
   readonly aTag = newTag();
   aDialog?: Dialog;
@@ -73,12 +92,19 @@ export class Call {
   answeredAt?: number;
   private destinations: Destination[];
   private next = 0;
-  private lastFailure = { status: 503, q850: Q850.noCircuit as number };
+  /** The last next hop's failure (what the call ends with when no hop is left). */
+  lastFailure = { status: 503, q850: Q850.noCircuit as number };
   private releases: (() => void)[];
   private egressRelease?: () => void;
   private okTimer?: NodeJS.Timeout;
-  private holdTimer?: NodeJS.Timeout;
-  private mediaProfile?: 'RTP/AVP' | 'RTP/SAVP';
+  /** Held for routing: the no-command timer and `sbc.connect` attempts. */
+  readonly routing: CallRouting = new CallRouting(this);
+  /** Leg a was answered by the SBC itself (`sbc.answer`); leg b comes with a later connect. */
+  answeredLocally = false;
+  /** A recording is running (`sbc.record`): the no-command timer leaves the call alone. */
+  recording = false;
+  /** Leg b's transport profile; set once a media session exists (it is deleted at the end). */
+  mediaProfile?: 'RTP/AVP' | 'RTP/SAVP';
   private ringingSent = false;
   readonly kbps: number;
   /** Which sides have put the call on hold (a=inactive / sendonly). */
@@ -95,6 +121,7 @@ export class Call {
     readonly ctx: CallContext,
     start: CallStart,
   ) {
+    this.id = start.id ?? randomUUID();
     this.tx = start.tx;
     this.ingress = start.ingress;
     this.tenant = start.tenant;
@@ -108,6 +135,18 @@ export class Call {
     this.aOfferSdp = bodyText(start.tx.request);
     this.startedAt = ctx.now();
     start.tx.onCancel = () => this.onCancel();
+    if (start.origin) {
+      // Nothing offered to routing: routing asked for this call.
+      this.origin = start.origin;
+      this.routing.begin({
+        requestId: start.origin.requestId,
+        ...(start.origin.timeoutSeconds !== undefined
+          ? { timeoutSeconds: start.origin.timeoutSeconds }
+          : {}),
+      });
+      void this.tryNext();
+      return;
+    }
     this.emitCall('call.offered', {
       direction: this.direction,
       from: {
@@ -132,10 +171,11 @@ export class Call {
   }
 
   get ingressName(): string {
-    return this.ingress.kind === 'trunk' ? this.ingress.trunk.id : 'teams';
+    const i = this.ingress;
+    return i.kind === 'trunk' ? i.trunk.id : i.kind === 'originated' ? 'sbc' : 'teams';
   }
 
-  private emitCall<N extends CallEventName>(name: N, data: EventInput<N>): void {
+  emitCall<N extends CallEventName>(name: N, data: EventInput<N>): void {
     this.ctx.events.emit(name, this.tenant.id, this.id, data);
   }
 
@@ -144,22 +184,23 @@ export class Call {
   private waitForRouting(): void {
     this.state = 'waiting';
     this.respondA(180);
-    this.holdTimer = setTimeout(() => {
-      if (this.state === 'waiting') this.fail(480, Q850.noAnswer, 'no routing decision');
-    }, this.ctx.holdForRoutingMs);
+    this.routing.armHoldTimer();
   }
 
-  /** `sbc.connect`: route a waiting (or still ringing) call to a target. */
-  connect(target: ConnectTarget): { accepted: boolean; reason?: string } {
-    if (this.state !== 'waiting') return { accepted: false, reason: `call is ${this.state}` };
-    const destinations = this.ctx.policy.destinationsFor(this.tenant, target);
-    if (destinations.length === 0) return { accepted: false, reason: 'no destination for target' };
-    clearTimeout(this.holdTimer);
-    this.state = 'setup';
+  /** `sbc.connect` (call-routing.ts). */
+  connect(
+    target: ConnectTarget,
+    request: { requestId: string; timeoutSeconds?: number },
+  ): { accepted: boolean; reason?: string } {
+    return this.routing.connect(target, request);
+  }
+
+  /** Next hops for a connect: tried in order from the first. */
+  route(destinations: Destination[]): void {
     this.destinations = destinations;
     this.next = 0;
+    this.lastFailure = { status: 503, q850: Q850.noCircuit };
     void this.tryNext();
-    return { accepted: true };
   }
 
   // ---- next-hop attempts --------------------------------------------------------------------
@@ -169,6 +210,7 @@ export class Call {
     const destination = this.destinations[this.next++];
     if (!destination) {
       if (this.transfer) return this.transfer.failed(this.lastFailure.status);
+      if (this.routing.connecting) return this.routing.failed(outcomeOf(this.lastFailure.status));
       this.fail(this.lastFailure.status, this.lastFailure.q850, 'no next hop answered');
       return;
     }
@@ -197,8 +239,9 @@ export class Call {
     }
     const profile = destination.kind === 'teams' ? 'RTP/SAVP' : 'RTP/AVP';
     let offerSdp: string;
-    if (this.transfer?.side === 'a') {
-      // Replacing leg a: offer our leg-a media as it is; the target must use the same profile.
+    if (this.transfer?.side === 'a' || this.origin?.phase === 'then') {
+      // Replacing leg a (or, for an originated call, giving it its party): offer our leg-a media
+      // as it is; the target must use the same profile.
       const ours = this.aLocalSdp ?? '';
       if (
         !ours.includes(`m=audio`) ||
@@ -219,6 +262,7 @@ export class Call {
     } catch (err) {
       this.ctx.log.warn({ callId: this.id, err: String(err) }, 'media offer failed');
       if (this.transfer) return this.transfer.failed(488);
+      if (this.routing.connecting) return this.routing.failed('failed');
       const mismatch = /codec|G\.711|not acceptable|no common/i.test(String(err));
       this.fail(
         mismatch ? 488 : 503,
@@ -261,6 +305,10 @@ export class Call {
       return;
     }
     if (this.transfer) return this.transfer.failed(status);
+    if (this.routing.connecting) {
+      const real = reason?.startLine.type === 'response';
+      return this.routing.failed(outcomeOf(status), real ? status : undefined);
+    }
     this.fail(
       status,
       q850,
@@ -274,7 +322,8 @@ export class Call {
       return this.transfer.report(status, status === 183 ? 'Session Progress' : 'Ringing');
     if (this.state === 'ended' || this.state === 'answered') return;
     this.state = 'early';
-    if (response.body.length > 0 && !this.aLocalSdp) {
+    // (An originated call's leg a has no party yet: the agent's early media goes nowhere.)
+    if (response.body.length > 0 && !this.aLocalSdp && !this.origin) {
       const toTag = headerValue(response, 'To') ?? '';
       try {
         const answer = await this.ctx.media.answer({
@@ -301,6 +350,9 @@ export class Call {
   /** Leg b answered: answer leg a with the media worker's SDP. */
   async answered(bDialog: Dialog, response: SipMessage): Promise<void> {
     if (this.transfer) return this.transfer.answered(bDialog, response);
+    if (this.origin?.phase === 'first') return agentAnswered(this, bDialog, response);
+    if (this.origin?.phase === 'then') return customerAnswered(this, bDialog, response);
+    this.routing.answering();
     this.bDialog = bDialog;
     this.ctx.register(bDialog, this, 'b');
     try {
@@ -310,12 +362,20 @@ export class Call {
         toTag: bDialog.remoteTag,
         sdp: bodyText(response),
       });
-      this.aLocalSdp = answer.sdp;
+      // A call we answered ourselves keeps the SDP leg a has (the relay keeps its codec).
+      if (!this.answeredLocally) {
+        this.aLocalSdp = answer.sdp;
+        this.codec = answeredCodec(answer.sdp);
+      }
       this.transcoded = answer.transcoding;
-      this.codec = answeredCodec(answer.sdp);
     } catch (err) {
       this.ctx.log.warn({ callId: this.id, err: String(err) }, 'media answer refused');
       this.bye('b', Q850.bearerNotAvailable);
+      if (this.routing.connecting && !this.isEnded()) {
+        this.ctx.unregister(bDialog);
+        this.bDialog = undefined;
+        return this.routing.failed('failed', 488);
+      }
       this.fail(488, Q850.bearerNotAvailable, 'answer not acceptable');
       return;
     }
@@ -323,12 +383,21 @@ export class Call {
       this.bye('b', Q850.normalClearing);
       return;
     }
+    this.routing.done();
+    if (this.answeredLocally) return this.joinedLocallyAnswered(bDialog, response);
     this.state = 'answered';
     this.answeredAt = this.ctx.now();
     this.egress = this.attempt?.name ?? this.egress;
+    this.confirmA();
+    startSessionTimers(this, bDialog, response);
+    this.sendOk();
+    this.emitCall('call.answered', { ...(this.codec ? { codec: this.codec } : {}) });
+  }
+
+  /** Leg a's dialog, confirmed by our 2xx. */
+  confirmA(): void {
     const target = this.tx.received;
-    const contact = this.aContact();
-    const dialog = Dialog.asUas(this.tx.request, this.aTag, contact, {
+    const dialog = Dialog.asUas(this.tx.request, this.aTag, this.aContact(), {
       ...target.source,
       ...(target.connectionId ? { connectionId: target.connectionId } : {}),
     });
@@ -336,10 +405,19 @@ export class Call {
       this.aDialog = dialog;
       this.ctx.register(dialog, this, 'a');
     }
-    startSessionTimers(this, bDialog, response);
+  }
+
+  /** 200 OK to leg a (our SDP in aLocalSdp), retransmitted over UDP until the ACK. */
+  sendOk(): void {
     const ok = this.okResponse();
     this.tx.respond(ok);
     this.retransmitOk(ok);
+  }
+
+  /** Leg b answered a call we had answered ourselves: leg a already has its 200 OK. */
+  private joinedLocallyAnswered(bDialog: Dialog, response: SipMessage): void {
+    this.egress = this.attempt?.name ?? this.egress;
+    startSessionTimers(this, bDialog, response, false);
     this.emitCall('call.answered', { ...(this.codec ? { codec: this.codec } : {}) });
   }
 
@@ -400,7 +478,7 @@ export class Call {
   }
 
   aContact(): string {
-    const local = this.ctx.sip.local(this.tx.received.source);
+    const local = this.ctx.sip.local(this.aDialog?.target ?? this.tx.received.source);
     const fqdn =
       this.ingress.kind === 'teams' ? this.ctx.policy.tenantFqdn(this.tenant) : undefined;
     return contactUri(
@@ -439,15 +517,7 @@ export class Call {
     this.attempt?.cancel();
     this.respondA(status, undefined, undefined, [['Reason', `Q.850;cause=${q850}`]]);
     this.ctx.log.info({ callId: this.id, status, why }, 'call refused');
-    const reason: EndReason =
-      status === 486 || status === 600
-        ? 'busy'
-        : status === 408 || status === 480
-          ? 'no-answer'
-          : status === 603 || status === 403
-            ? 'rejected'
-            : 'failed';
-    this.finish(reason, status, q850, 'system');
+    this.finish(endReasonOf(status), status, q850, 'system');
   }
 
   /** BYE both sides (or the one that is left) and end. */
@@ -482,7 +552,7 @@ export class Call {
     if (this.state === 'ended') return;
     this.state = 'ended';
     clearTimeout(this.okTimer);
-    clearTimeout(this.holdTimer);
+    this.routing.dispose();
     this.aTimer?.stop();
     this.bTimer?.stop();
     this.attempt?.cancel();
@@ -504,7 +574,7 @@ export class Call {
     this.ctx.ended(this);
   }
 
-  private releaseEgress(): void {
+  releaseEgress(): void {
     this.egressRelease?.();
     this.egressRelease = undefined;
   }
@@ -588,7 +658,7 @@ export function bumpSdpVersion(sdp: string): string {
 }
 
 /** The G.711 law leg a was answered with (the first codec of our answer). */
-function answeredCodec(sdp: string): 'PCMA' | 'PCMU' | undefined {
+export function answeredCodec(sdp: string): 'PCMA' | 'PCMU' | undefined {
   const parsed = parseMediaSdp(sdp);
   const name = parsed.ok ? parsed.sdp.audio.codecs[0]?.name.toUpperCase() : undefined;
   return name === 'PCMA' || name === 'PCMU' ? name : undefined;

@@ -11,6 +11,7 @@ export {
   type CallEventSink,
   type MediaControl,
   type MediaOffer,
+  type MediaPlay,
 } from './ports';
 export { Q850, q850ForStatus, q850FromReason } from './q850';
 export { DnsResolver } from './resolver';

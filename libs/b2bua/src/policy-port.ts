@@ -25,6 +25,8 @@ export interface CallPolicy {
   route(input: RouteInput): RouteDecision;
   /** Destinations for a routing command or a REFER target, in failover order. */
   destinationsFor(tenant: TenantConfig, target: ConnectTarget): Destination[];
+  /** A tenant's settings by id (`sbc.originate`). */
+  tenant(id: string): TenantConfig | undefined;
   admit(input: { tenant: TenantConfig; trunk?: TrunkConfig; kbps: number }): AdmissionResult;
   /** Bandwidth of one call (kbit/s, IP level) for admission, from the offer's codecs and ptime. */
   callKbps(input: { ptimeMs: number; ipVersion: 4 | 6; srtp: boolean }): number;

@@ -10,17 +10,33 @@ export interface MediaOffer {
   /** Transport profile towards leg b: RTP/SAVP (SDES) towards Teams, RTP/AVP towards trunks. */
   bProfile: 'RTP/AVP' | 'RTP/SAVP';
   bCodecs?: ('PCMA' | 'PCMU')[];
+  /** Also answer leg a now, before any leg b (`sbc.answer`): the reply carries `aSdp`. */
+  answerA?: boolean;
+}
+
+export interface MediaPlay {
+  tenantId: string;
+  callId: string;
+  prompt: string;
+  bargeIn: boolean;
 }
 
 export interface MediaControl {
   /** Leg a's offer; returns the SDP to offer leg b. Rejects with a reason on codec mismatch. */
-  offer(req: MediaOffer): Promise<{ sdp: string; workerId: string }>;
+  offer(req: MediaOffer): Promise<{ sdp: string; workerId: string; aSdp?: string }>;
   /** Leg b's answer; returns the SDP to answer leg a. */
   answer(req: { tenantId: string; callId: string; toTag: string; sdp: string }): Promise<{
     sdp: string;
     transcoding: boolean;
   }>;
   delete(req: { tenantId: string; callId: string }): Promise<void>;
+  /** A prompt into leg a (the caller); prompt-ended and dtmf events carry the call id. */
+  play(req: MediaPlay): Promise<{ playing: boolean; durationMs: number }>;
+  record(req: {
+    tenantId: string;
+    callId: string;
+    action: 'start' | 'stop';
+  }): Promise<{ recording: boolean; file?: string }>;
 }
 
 export type CallEventName =
@@ -31,7 +47,8 @@ export type CallEventName =
   | 'call.resumed'
   | 'call.transferred'
   | 'call.ended'
-  | 'call.admission-rejected';
+  | 'call.admission-rejected'
+  | 'call.connect-failed';
 
 export interface CallEventSink {
   /** Fire and forget: the sink logs its own failures; events of one call are published in order. */

@@ -121,7 +121,13 @@ export class SessionTimer {
 }
 
 /** At answer. Leg b: as the callee's 2xx says; leg a: the caller refreshes when it supports timers. */
-export function startSessionTimers(call: Call, bDialog: Dialog, response: SipMessage): void {
+export function startSessionTimers(
+  call: Call,
+  bDialog: Dialog,
+  response: SipMessage,
+  /** Leg a too (false when leg a was answered earlier, without Session-Expires). */
+  legA = true,
+): void {
   const b = parseSessionExpires(response);
   if (b) {
     const allowsUpdate = /\bUPDATE\b/i.test(headerValue(response, 'Allow') ?? '');
@@ -134,6 +140,11 @@ export function startSessionTimers(call: Call, bDialog: Dialog, response: SipMes
       allowsUpdate,
     );
   }
+  if (legA) startSessionTimerA(call);
+}
+
+/** Leg a's timer, when the caller asked for one (before our 2xx, which carries its headers). */
+export function startSessionTimerA(call: Call): void {
   const a = parseSessionExpires(call.tx.request);
   if (a && supportsTimer(call.tx.request) && call.aDialog) {
     call.aTimer = new SessionTimer(call, 'a', call.aDialog, a.intervalS, false, false);

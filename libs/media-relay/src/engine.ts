@@ -11,6 +11,7 @@ import { legStats, type LegStats } from './stats';
 import {
   NegotiationError,
   negotiateAnswer,
+  negotiateLocalAnswer,
   negotiateOffer,
   type Negotiation,
   type OfferOptions,
@@ -140,7 +141,12 @@ export class MediaEngine {
       const { session } = existing;
       const result = this.negotiate(offer, options, session, existing.negotiation);
       existing.negotiation = result.negotiation;
-      return { sessionId: session.sessionId, sdp: result.sdp, workerId: this.options.workerId };
+      return {
+        sessionId: session.sessionId,
+        sdp: result.sdp,
+        workerId: this.options.workerId,
+        ...this.localAnswer(options, result.negotiation, session),
+      };
     }
     if (this.sessions.size >= this.capacity) throw new CapacityError(this.capacity);
     const portsA = await this.ports.allocate();
@@ -165,11 +171,23 @@ export class MediaEngine {
     try {
       const result = this.negotiate(offer, options, session);
       this.sessions.set(this.key(tenantId, callId), { session, negotiation: result.negotiation });
-      return { sessionId, sdp: result.sdp, workerId: this.options.workerId };
+      return {
+        sessionId,
+        sdp: result.sdp,
+        workerId: this.options.workerId,
+        ...this.localAnswer(options, result.negotiation, session),
+      };
     } catch (err) {
       this.release(session);
       throw err;
     }
+  }
+
+  /** `answerA`: leg a answered now, with no leg b yet. */
+  private localAnswer(options: OfferOptions, n: Negotiation, session: Session) {
+    return options.answerA === true
+      ? { aSdp: negotiateLocalAnswer(n, session.a, this.advertise) }
+      : {};
   }
 
   private negotiate(offer: MediaSdp, options: OfferOptions, s: Session, previous?: Negotiation) {

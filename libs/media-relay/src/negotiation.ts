@@ -40,6 +40,8 @@ export interface OfferOptions {
   bProfile?: Profile;
   bCodecs?: G711Name[];
   transcode: boolean;
+  /** Also answer leg a now, before leg b exists (a call the SBC answers itself). */
+  answerA?: boolean;
 }
 
 /** Builds the SRTP contexts of a leg from the party's key (inbound) and ours (outbound). */
@@ -64,6 +66,11 @@ export interface Negotiation {
   originB: SdpOrigin;
   /** Leg a has been answered once (later answers bump our o= version). */
   answered?: boolean;
+  /**
+   * Leg a was answered before leg b existed (negotiateLocalAnswer): it keeps this codec, and a
+   * leg b of the other law is transcoded, since leg a is not asked again.
+   */
+  aLocked?: G711Name;
 }
 
 const LAW: Record<G711Name, Law> = { PCMU: 'ulaw', PCMA: 'alaw' };
@@ -184,8 +191,12 @@ export function negotiateOffer(
   const bEventPt = offer.audio.telephoneEvent?.pt ?? 101;
 
   // Leg a can send before the answer (early media towards b is dropped until b is known).
-  const firstLaw = LAW[aNames[0] as G711Name];
-  setMedia(a, legMedia(offer, first, firstLaw));
+  const aLocked =
+    previous?.aLocked !== undefined && aNames.includes(previous.aLocked)
+      ? previous.aLocked
+      : undefined;
+  const aFirst = aCodecs.find((c) => isG711(c) === aLocked) ?? first;
+  setMedia(a, legMedia(offer, aFirst, LAW[isG711(aFirst) as G711Name]));
   const originA = previous?.originA ?? origin(advertise);
   const originB = previous
     ? { ...previous.originB, sessionVersion: previous.originB.sessionVersion + 1 }
@@ -200,6 +211,8 @@ export function negotiateOffer(
     bKey,
     originA,
     originB,
+    ...(previous?.answered ? { answered: true } : {}),
+    ...(aLocked ? { aLocked } : {}),
   };
   const sdp = buildSdp(offer, {
     origin: originB,
@@ -244,11 +257,23 @@ export function negotiateAnswer(
   }
   const bName = isG711(bCodec) as G711Name;
   const bLaw = LAW[bName];
-  const aCodec = n.aCodecs.find((c) => isG711(c) === bName) ?? (n.aCodecs[0] as SdpCodec);
+  const aCodec =
+    n.aCodecs.find((c) => isG711(c) === (n.aLocked ?? bName)) ?? (n.aCodecs[0] as SdpCodec);
   const aLaw = LAW[isG711(aCodec) as G711Name];
   setMedia(b, legMedia(answer, bCodec, bLaw));
   const aMedia = legMedia(n.offer, aCodec, aLaw);
   a.media = { ...aMedia, rtp: a.media?.rtp ?? aMedia.rtp };
+  return answerForA(n, a, advertise, aCodec, answer.audio.direction);
+}
+
+/** Our SDP answer to leg a's offer with one codec and a direction. */
+function answerForA(
+  n: Negotiation,
+  a: Leg,
+  advertise: string,
+  codec: SdpCodec,
+  direction: typeof n.offer.audio.direction,
+): string {
   // RFC 3264 §8: the version goes up with every new SDP we send leg a (the first stays 1).
   if (n.answered) n.originA = { ...n.originA, sessionVersion: n.originA.sessionVersion + 1 };
   n.answered = true;
@@ -258,10 +283,26 @@ export function negotiateAnswer(
     port: a.localPort,
     protocol: profileOf(n.offer.audio.protocol),
     rtcpMux: n.offer.audio.rtcpMux,
-    codecs: [aCodec],
+    codecs: [codec],
     telephoneEvent: n.offer.audio.telephoneEvent,
     ptime: n.offer.audio.ptime ?? 20,
-    direction: answer.audio.direction,
+    direction,
     crypto: n.aKey ? cryptoLine(n.aKey) : undefined,
   });
+}
+
+const MIRROR = { sendonly: 'recvonly', recvonly: 'sendonly' } as const;
+
+/**
+ * Answers leg a with no leg b yet (the SBC answers a call itself, for prompts and DTMF): a's
+ * first G.711 codec, telephone-event and rtcp-mux when offered, a's direction mirrored, and our
+ * key when a is SRTP. Leg a keeps that codec when leg b comes later.
+ */
+export function negotiateLocalAnswer(n: Negotiation, a: Leg, advertise: string): string {
+  const aCodec = n.aCodecs[0] as SdpCodec;
+  n.aLocked = isG711(aCodec) as G711Name;
+  const direction = n.offer.audio.direction;
+  const mirrored =
+    direction === 'sendonly' || direction === 'recvonly' ? MIRROR[direction] : direction;
+  return answerForA(n, a, advertise, aCodec, mirrored);
 }

@@ -1,9 +1,9 @@
 // The B2BUA's ports onto the event bus: media commands to the least-loaded media worker (then to
 // the worker that owns the call), and call events published in order per call.
 import { randomUUID } from 'node:crypto';
-import type { CallEventSink, MediaControl, MediaOffer } from '@ccx/b2bua';
+import type { CallEventSink, MediaControl, MediaOffer, MediaPlay } from '@ccx/b2bua';
 import type { EventBus } from '@ccx/event-bus';
-import type { MediaWorkerDirectory } from '@ccx/media-relay';
+import type { MediaWorkerDirectory, RelayListener } from '@ccx/media-relay';
 import type { Logger } from '@ccx/observability';
 
 export class BusMediaControl implements MediaControl {
@@ -30,11 +30,34 @@ export class BusMediaControl implements MediaControl {
         sdp: req.sdp,
         bProfile: req.bProfile,
         ...(req.bCodecs ? { bCodecs: req.bCodecs } : {}),
+        ...(req.answerA ? { answerA: true } : {}),
       },
       { target, timeoutMs: this.timeoutMs },
     );
     this.owners.set(key, reply.workerId);
-    return { sdp: reply.sdp, workerId: reply.workerId };
+    return {
+      sdp: reply.sdp,
+      workerId: reply.workerId,
+      ...(reply.aSdp ? { aSdp: reply.aSdp } : {}),
+    };
+  }
+
+  async play(req: MediaPlay) {
+    const target = this.owner(req.tenantId, req.callId);
+    return this.bus.command(
+      'media.play',
+      { ...req, leg: 'a', requestId: randomUUID() },
+      { target, timeoutMs: this.timeoutMs },
+    );
+  }
+
+  async record(req: { tenantId: string; callId: string; action: 'start' | 'stop' }) {
+    const target = this.owner(req.tenantId, req.callId);
+    return this.bus.command(
+      'media.record',
+      { ...req, requestId: randomUUID() },
+      { target, timeoutMs: this.timeoutMs },
+    );
   }
 
   private owner(tenantId: string, callId: string): string {
@@ -99,5 +122,36 @@ export class BusEventSink implements CallEventSink {
       .catch((err: unknown) =>
         this.log.error({ err, trunkId: data.trunkId }, 'trunk state not published'),
       );
+  };
+}
+
+/**
+ * Embedded media: the engine's prompt-ended and DTMF events go to the bus as the media worker
+ * publishes them, with the call id the SBC gave the session (the one in `call.*` events).
+ */
+export function mediaEventsToBus(bus: EventBus, log: Logger): RelayListener {
+  const publish = (what: string, p: Promise<unknown>) =>
+    void p.catch((err: unknown) => log.warn({ err }, `${what} event not published`));
+  return {
+    dtmf(s, leg, digit, durationMs) {
+      publish(
+        'dtmf',
+        bus.publish('media.dtmf-detected', {
+          tenantId: s.tenantId,
+          callId: s.callId,
+          data: { leg, digit, durationMs },
+        }),
+      );
+    },
+    promptEnded(s, leg, prompt, reason, playedMs) {
+      publish(
+        'prompt',
+        bus.publish('media.prompt-ended', {
+          tenantId: s.tenantId,
+          callId: s.callId,
+          data: { leg, prompt, reason, playedMs },
+        }),
+      );
+    },
   };
 }

@@ -110,6 +110,7 @@ export async function startSipRuntime(deps: {
     resolver,
     sbcId: deps.sbcId,
     log: b2buaLog,
+    holdForRoutingMs: deps.config.SBC_ROUTING_HOLD_SECONDS * 1000,
   });
   ref.b2bua = b2bua;
   const monitor = new OptionsMonitor(new SipOut(transport, b2bua.transactions), resolver, {

@@ -8,8 +8,6 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { LocalMediaControl, type MediaControl } from '@ccx/b2bua';
 import { LIVE_CONFIG, type LiveConfig } from '@ccx/live-config';
 import { EVENT_BUS, type EventBus, type Subscription } from '@ccx/event-bus';
@@ -18,7 +16,7 @@ import type { Logger, Registry } from '@ccx/observability';
 import { HealthRegistry, LOGGER, METRICS, SERVICE_INFO, type ServiceInfo } from '@ccx/service-kit';
 import type { SbcConfig } from '../config';
 import { MEDIA_WORKERS, MediaWorkersModule } from '../media-workers.module';
-import { BusEventSink, BusMediaControl } from './bus-adapters';
+import { BusEventSink, BusMediaControl, mediaEventsToBus } from './bus-adapters';
 import { serveSbcCommands } from './commands';
 import { registerSipMetrics } from './sip-metrics';
 import { startSipRuntime, type SipRuntime } from './sip-runtime';
@@ -59,8 +57,9 @@ class SipLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
       portMin: this.config.SBC_RTP_PORT_MIN,
       portMax: this.config.SBC_RTP_PORT_MAX,
       idleTimeoutMs: 120_000,
-      recordingDir: join(tmpdir(), 'ccx-sbc-recordings'),
-      promptDir: join(process.cwd(), '.data', 'prompts'),
+      recordingDir: this.config.SBC_RECORDING_DIR,
+      promptDir: this.config.SBC_PROMPT_DIR,
+      listener: mediaEventsToBus(this.bus, this.logger),
     });
     return new LocalMediaControl(this.engine, `${this.info.instanceId}-media`);
   }

@@ -23,6 +23,7 @@ export class ApiAppModule {
           adminApiKey: config.ADMIN_API_KEY,
           masterKey: config.MASTER_KEY,
           openApiDocument: buildApiDocument(),
+          promptDir: config.API_PROMPT_DIR,
         }),
         ...apiFeatures.map((feature) => feature.module(config)),
       ],

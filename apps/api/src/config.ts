@@ -13,6 +13,8 @@ export const apiConfigSchema = z.object({
   ADMIN_API_KEY: secret(z.string().min(16), 'ADMIN_API_KEY'),
   /** Seals secrets at rest (webhook signing secrets, stored idempotent responses). */
   MASTER_KEY: secret(z.string().min(16), 'MASTER_KEY'),
+  /** Prompts flows may play (WAV files); the same default as the media worker's MEDIA_PROMPT_DIR. */
+  API_PROMPT_DIR: z.string().min(1).default('prompts'),
   /** WEBHOOK_*: delivery timing, private-target policy (docs/webhooks.md). */
   ...webhookConfigShape,
 });

@@ -24,13 +24,23 @@ export const resources: Record<string, { path: string; columns: string[]; help: 
   skills: { path: '/v1/skills', columns: ['id', 'name', 'description'], help: 'agent skills' },
   queues: {
     path: '/v1/queues',
-    columns: ['id', 'name', 'strategy', 'maxWaitSeconds'],
+    columns: ['id', 'name', 'method', 'maxWaitSeconds'],
     help: 'routing queues',
   },
   agents: {
     path: '/v1/agents',
-    columns: ['id', 'displayName', 'upn', 'maxConcurrent'],
+    columns: ['id', 'displayName', 'upn', 'teamsUserId', 'phoneNumber'],
     help: 'agents',
+  },
+  flows: {
+    path: '/v1/flows',
+    columns: ['id', 'name', 'revision'],
+    help: 'virtual-assistant flows',
+  },
+  experts: {
+    path: '/v1/experts',
+    columns: ['id', 'displayName', 'phoneNumber', 'topics'],
+    help: 'subject-matter experts (Teams users by topic)',
   },
   keys: {
     path: '/v1/api-keys',

@@ -13,15 +13,20 @@ import { TenantScopeFactory } from '../persistence/tenant-scope.factory';
 import { UnitOfWork } from '../persistence/unit-of-work';
 import { tenantResources } from '../resources';
 import { ResourceService } from '../resources/resource.service';
+import { QueueIntervalsReader } from '../routing/queue-intervals';
+import { RoutingRuntime } from '../routing/routing-runtime.service';
 import { TenantsService } from '../tenants/tenants.service';
 import { AccessLogInterceptor } from './access-log.interceptor';
 import { ApiKeysController } from './api-keys.controller';
 import { AuthGuard } from './auth.guard';
 import { BandwidthController } from './bandwidth.controller';
 import { DocsController } from './docs.controller';
+import { ErlangCController } from './erlang-c.controller';
 import { IdempotencyInterceptor } from './idempotency.interceptor';
 import { ProblemFilter } from './problem.filter';
+import { QueueIntervalsController } from './queue-intervals.controller';
 import { resourceController } from './resource.controller';
+import { RoutingController } from './routing.controller';
 import { TenantsController } from './tenants.controller';
 import { DATABASE, OPENAPI_DOCUMENT, SECRET_BOX } from './tokens';
 
@@ -32,6 +37,8 @@ export interface ControlPlaneOptions {
   masterKey: string;
   /** Served at /docs/openapi.json. */
   openApiDocument: object;
+  /** API_PROMPT_DIR: where flows' prompts must exist (default `prompts`). */
+  promptDir?: string;
 }
 
 /**
@@ -51,6 +58,9 @@ export class ControlPlaneModule {
         ApiKeysController,
         DocsController,
         BandwidthController,
+        ErlangCController,
+        RoutingController,
+        QueueIntervalsController,
         ...tenantResources.map(resourceController),
       ],
       providers: [
@@ -88,7 +98,8 @@ export class ControlPlaneModule {
         {
           provide: ResourceService,
           inject: [UnitOfWork],
-          useFactory: (uow: UnitOfWork) => new ResourceService(uow),
+          useFactory: (uow: UnitOfWork) =>
+            new ResourceService(uow, { promptDir: options.promptDir ?? 'prompts' }),
         },
         {
           provide: ApiKeysService,
@@ -99,6 +110,16 @@ export class ControlPlaneModule {
           provide: TenantsService,
           inject: [UnitOfWork, ConfigEvents],
           useFactory: (uow: UnitOfWork, events: ConfigEvents) => new TenantsService(uow, events),
+        },
+        {
+          provide: RoutingRuntime,
+          inject: [{ token: EVENT_BUS, optional: true }],
+          useFactory: (bus?: EventBus) => new RoutingRuntime(bus),
+        },
+        {
+          provide: QueueIntervalsReader,
+          inject: [UnitOfWork],
+          useFactory: (uow: UnitOfWork) => new QueueIntervalsReader(uow),
         },
         AuthGuard,
         IdempotencyInterceptor,

@@ -18,6 +18,7 @@ import {
   registerCommonComponents,
   registerRoute,
 } from './routes';
+import { registerRouting } from './routing-routes';
 
 export type OpenApiContribution = (registry: OpenAPIRegistry) => void;
 
@@ -242,6 +243,7 @@ export const controlPlaneOpenApi: OpenApiContribution = (registry) => {
   registerApiKeys(registry);
   registerResources(registry);
   registerBandwidth(registry);
+  registerRouting(registry);
 };
 
 export type ApiDocumentInfo = Parameters<OpenApiGeneratorV31['generateDocument']>[0]['info'];

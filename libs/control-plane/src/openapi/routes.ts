@@ -31,6 +31,8 @@ export interface ApiRoute {
   response: { status: 200 | 201 | 202 | 204; description: string; schema?: z.ZodType };
   /** POST that honours `Idempotency-Key` (every authenticated POST does). */
   idempotent?: boolean;
+  /** Request headers to document (beyond Authorization and the idempotency header). */
+  headers?: z.ZodObject;
   /** Problem statuses beyond the ones derived from the route's shape. */
   problems?: number[];
 }
@@ -74,6 +76,8 @@ const statusText: Record<number, string> = {
   415: 'The body is not JSON',
   422: 'The idempotency key was used with a different request',
   500: 'Unexpected error',
+  502: 'The service behind the route failed',
+  503: 'The service behind the route did not answer (in time)',
 };
 
 function problemStatuses(route: ApiRoute): number[] {
@@ -143,7 +147,11 @@ export function registerRoute(registry: OpenAPIRegistry, route: ApiRoute): void 
     request: {
       ...(route.params ? { params: route.params } : {}),
       ...(route.query ? { query: route.query } : {}),
-      ...(route.method === 'post' && route.idempotent ? { headers: idempotencyHeader } : {}),
+      ...(route.method === 'post' && route.idempotent
+        ? { headers: idempotencyHeader }
+        : route.headers
+          ? { headers: route.headers }
+          : {}),
       ...(route.body
         ? { body: { required: true, content: { 'application/json': { schema: route.body } } } }
         : {}),

@@ -3,6 +3,8 @@ import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import {
   agents,
   apiKeys,
+  experts,
+  flows,
   numberRanges,
   queues,
   sites,
@@ -29,6 +31,8 @@ const configResources = new Map<PgTable, ConfigResource>([
   [skills, 'skill'],
   [queues, 'queue'],
   [agents, 'agent'],
+  [flows, 'flow'],
+  [experts, 'expert'],
   [apiKeys, 'api-key'],
   [webhookSubscriptions, 'webhook'],
 ]);

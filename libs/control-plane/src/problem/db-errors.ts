@@ -32,6 +32,8 @@ export const uniqueConstraintFields: Record<string, string> = {
   skills_tenant_name_uq: 'name',
   queues_tenant_name_uq: 'name',
   agents_tenant_upn_uq: 'upn',
+  flows_tenant_name_uq: 'name',
+  experts_tenant_user_uq: 'userId',
 };
 
 /** Maps constraint violations to client errors; anything else stays a server error. */

@@ -37,6 +37,8 @@ export const problemKinds = {
     title: 'The idempotency key was used for a different request',
   },
   internal: { status: 500, title: 'Internal error' },
+  'bad-gateway': { status: 502, title: 'A service behind the API failed' },
+  'service-unavailable': { status: 503, title: 'A service behind the API did not answer' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ProblemKind = keyof typeof problemKinds;

@@ -1,4 +1,6 @@
 import { agentResource } from './agents';
+import { expertResource } from './experts';
+import { flowResource } from './flows';
 import { numberRangeResource } from './number-ranges';
 import { queueResource } from './queues';
 import type { ResourceDef } from './resource-def';
@@ -14,6 +16,8 @@ export const tenantResources: readonly ResourceDef[] = [
   skillResource,
   queueResource,
   agentResource,
+  flowResource,
+  expertResource,
 ];
 
 export * from './resource-def';

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { and, lte, gte, ne, sql } from 'drizzle-orm';
-import { numberRanges, sites, trunks } from '@ccx/persistence';
+import { flows, numberRanges, queues, sites, trunks } from '@ccx/persistence';
 import { E164_PATTERN, checkRange } from '../numbering/e164-range';
-import { conflict, validationProblem } from '../problem/problem';
+import { conflict, fieldProblem, validationProblem } from '../problem/problem';
 import { refField, storedFields, type ReferenceCheck, type ResourceDef } from './resource-def';
 
 const e164 = (example: string) =>
@@ -19,7 +19,28 @@ const fields = {
   purpose: z
     .enum(['did', 'queue', 'agent', 'caller-id'])
     .meta({ description: 'What the numbers are for.' }),
+  queueId: refField('queue').meta({
+    description: 'Purpose queue: calls to the range wait in this queue (or name flowId).',
+  }),
+  flowId: refField('flow').meta({
+    description: 'Purpose queue: calls to the range go through this flow (or name queueId).',
+  }),
 };
+
+/** A `queue` range names exactly one of queueId and flowId; other purposes name neither. */
+function checkTarget(next: Record<string, unknown>): void {
+  const queueId = next['queueId'] ?? null;
+  const flowId = next['flowId'] ?? null;
+  if (next['purpose'] === 'queue') {
+    if (queueId === null && flowId === null)
+      throw fieldProblem('queueId', 'a range with purpose queue names a queueId or a flowId');
+    if (queueId !== null && flowId !== null)
+      throw fieldProblem('flowId', 'name either queueId or flowId, not both');
+    return;
+  }
+  if (queueId !== null) throw fieldProblem('queueId', 'only a range with purpose queue names one');
+  if (flowId !== null) throw fieldProblem('flowId', 'only a range with purpose queue names one');
+}
 
 export const numberRangeResource: ResourceDef = {
   resource: 'number-range',
@@ -33,6 +54,8 @@ export const numberRangeResource: ResourceDef = {
     trunkId: fields.trunkId.optional(),
     siteId: fields.siteId.optional(),
     purpose: fields.purpose.default('did'),
+    queueId: fields.queueId.optional(),
+    flowId: fields.flowId.optional(),
   }),
   patch: z.strictObject(fields).partial(),
   output: z.object({ ...storedFields, ...fields }),
@@ -42,10 +65,15 @@ export const numberRangeResource: ResourceDef = {
       refs.push({ field: 'trunkId', table: trunks, what: 'trunk', id: input['trunkId'] });
     if (typeof input['siteId'] === 'string')
       refs.push({ field: 'siteId', table: sites, what: 'site', id: input['siteId'] });
+    if (typeof input['queueId'] === 'string')
+      refs.push({ field: 'queueId', table: queues, what: 'queue', id: input['queueId'] });
+    if (typeof input['flowId'] === 'string')
+      refs.push({ field: 'flowId', table: flows, what: 'flow', id: input['flowId'] });
     return refs;
   },
-  /** Equal lengths, first <= last, and no number of the tenant in two ranges. */
+  /** The purpose's target, equal lengths, first <= last, no number of the tenant in two ranges. */
   async validate({ scope, next, id }) {
+    checkTarget(next);
     const range = {
       firstNumber: String(next['firstNumber']),
       lastNumber: String(next['lastNumber']),

@@ -1,49 +1,88 @@
 import { z } from 'zod';
 import { sql } from 'drizzle-orm';
-import { queues, skills } from '@ccx/persistence';
-import { conflict, fieldProblem } from '../problem/problem';
-import type { TenantScope } from '../persistence/tenant-scope';
+import { agents, numberRanges, queues, skills } from '@ccx/persistence';
+import { queueConfig } from '@ccx/routing-model';
+import { conflict } from '../problem/problem';
+import { named } from '../openapi/routes';
+import { zodProblem } from '../problem/zod-issues';
+import { checkOverflow } from './overflow';
+import { flowsNaming } from './routing-refs';
 import {
   displayName,
-  refField,
   storedFields,
   uniqueBy,
+  withoutDefaults,
   type ReferenceCheck,
   type ResourceDef,
+  type Values,
 } from './resource-def';
 
-export const skillLevel = z.number().int().min(1).max(10);
-const MAX_OVERFLOW_HOPS = 32;
+// The API stores what the routing service runs: every field comes from `queueConfig` of
+// @ccx/routing-model, so the two cannot drift. The API adds defaults where a queue needs none.
+const q = queueConfig.shape;
 
-const requiredSkill = z.strictObject({
-  skillId: z.uuid(),
-  minLevel: skillLevel.meta({ description: 'Lowest level (1-10) an agent needs.' }),
-});
-
-const fields = {
+const createFields = {
   name: displayName.meta({ example: 'support' }),
-  strategy: z
-    .enum(['longest-idle', 'round-robin', 'skills-weighted'])
-    .meta({ description: 'How a waiting call picks among eligible agents.' }),
-  requiredSkills: z.array(requiredSkill).max(20).superRefine(uniqueBy('skillId')),
-  maxWaitSeconds: z
-    .number()
-    .int()
-    .min(1)
-    .max(86_400)
-    .meta({ description: 'After this wait the call overflows (or leaves the queue).' }),
-  overflowQueueId: refField('queue'),
+  method: q.method.meta({ description: 'How a waiting interaction picks among eligible agents.' }),
+  requiredSkills: q.requiredSkills
+    .unwrap()
+    .superRefine(uniqueBy('skillId'))
+    .default([])
+    .meta({ description: 'Skills an agent needs, each at a minimum level (1–5).' }),
+  escalation: q.escalation.meta({
+    description: 'Steps that replace requiredSkills once an interaction has waited afterSeconds.',
+  }),
+  priorityAgingPerMinute: q.priorityAgingPerMinute,
+  maxSize: q.maxSize
+    .default(100)
+    .meta({ description: 'Interactions waiting at most; then overflow.' }),
+  maxWaitSeconds: q.maxWaitSeconds.meta({
+    description: 'After this wait the interaction overflows.',
+  }),
+  overflow: named('OverflowAction', q.overflow)
+    .default({ kind: 'disconnect' })
+    .meta({
+      description:
+        'What happens on maxWaitSeconds or a full queue: another queue (target: its id), a number ' +
+        '(E.164), a Teams user (target: the userId of an agent or expert), voicemail, disconnect.',
+    }),
+  hours: named('BusinessHours', q.hours.unwrap())
+    .nullable()
+    .default(null)
+    .meta({ description: 'Business hours and holidays; null: open around the clock.' }),
+  offerTimeoutSeconds: q.offerTimeoutSeconds,
+  wrapUpSeconds: q.wrapUpSeconds,
+  presenceAware: q.presenceAware.meta({
+    description: 'Offer only to agents whose Teams presence is Available.',
+  }),
+  serialOrder: q.serialOrder
+    .unwrap()
+    .default([])
+    .meta({ description: 'Agent ids in offer order; needed by the serial method.' }),
+  serviceLevelSeconds: q.serviceLevelSeconds,
 };
 
-/** Follows overflow links from `start`; true when they come back to `id`. */
-async function overflowLoops(scope: TenantScope, id: string, start: string): Promise<boolean> {
-  let current: string | null = start;
-  for (let hop = 0; current && hop < MAX_OVERFLOW_HOPS; hop++) {
-    if (current === id) return true;
-    const row: { overflowQueueId: string | null } | undefined = await scope.get(queues, current);
-    current = row?.overflowQueueId ?? null;
-  }
-  return false;
+/** The queue as the routing service parses it (queueConfig), from a stored or merged row. */
+function asQueueConfig(row: Values, id: string | undefined): Values {
+  const config: Values = { id: id ?? 'new' };
+  for (const key of Object.keys(q)) if (key !== 'id' && row[key] != null) config[key] = row[key];
+  return config;
+}
+
+function skillRefs(input: Values): ReferenceCheck[] {
+  const refs: ReferenceCheck[] = [];
+  const add = (field: string, list: unknown) => {
+    if (!Array.isArray(list)) return;
+    (list as { skillId: string }[]).forEach((s, i) =>
+      refs.push({ field: `${field}.${i}.skillId`, table: skills, what: 'skill', id: s.skillId }),
+    );
+  };
+  add('requiredSkills', input['requiredSkills']);
+  if (Array.isArray(input['escalation']))
+    (input['escalation'] as { requiredSkills: unknown }[]).forEach((step, i) =>
+      add(`escalation.${i}.requiredSkills`, step.requiredSkills),
+    );
+  return refs;
 }
 
 export const queueResource: ResourceDef = {
@@ -53,50 +92,37 @@ export const queueResource: ResourceDef = {
   schemaName: 'Queue',
   tag: 'Queues',
   table: queues,
-  create: z.strictObject({
-    ...fields,
-    requiredSkills: fields.requiredSkills.default([]),
-    overflowQueueId: fields.overflowQueueId.optional(),
-  }),
-  patch: z.strictObject(fields).partial(),
-  output: z.object({
-    ...storedFields,
-    ...fields,
-    name: z.string(),
-    requiredSkills: z.array(requiredSkill),
-  }),
+  create: z.strictObject(createFields),
+  patch: z.strictObject(withoutDefaults(createFields)).partial(),
+  output: z.object({ ...storedFields, ...withoutDefaults(createFields), name: z.string() }),
   references(input) {
-    const refs: ReferenceCheck[] = [];
-    const required = Array.isArray(input['requiredSkills'])
-      ? (input['requiredSkills'] as { skillId: string }[])
-      : [];
-    required.forEach((s, i) =>
-      refs.push({
-        field: `requiredSkills.${i}.skillId`,
-        table: skills,
-        what: 'skill',
-        id: s.skillId,
-      }),
-    );
-    if (typeof input['overflowQueueId'] === 'string')
-      refs.push({
-        field: 'overflowQueueId',
-        table: queues,
-        what: 'queue',
-        id: input['overflowQueueId'],
-      });
+    const refs = skillRefs(input);
+    if (Array.isArray(input['serialOrder']))
+      (input['serialOrder'] as string[]).forEach((id, i) =>
+        refs.push({ field: `serialOrder.${i}`, table: agents, what: 'agent', id }),
+      );
     return refs;
   },
   async validate({ scope, next, id }) {
-    const overflow = next['overflowQueueId'];
-    if (!id || typeof overflow !== 'string') return;
-    if (overflow === id)
-      throw fieldProblem('overflowQueueId', 'a queue cannot overflow into itself');
-    if (await overflowLoops(scope, id, overflow))
-      throw fieldProblem('overflowQueueId', 'the overflow chain would loop back to this queue');
+    const parsed = queueConfig.safeParse(asQueueConfig(next, id));
+    if (!parsed.success) throw zodProblem(parsed.error);
+    await checkOverflow(scope, parsed.data.overflow, id);
   },
   async beforeDelete(scope, row) {
-    const [from] = await scope.select(queues, sql`${queues.overflowQueueId} = ${row['id']}`, 1);
+    const id = String(row['id']);
+    const [from] = await scope.select(
+      queues,
+      sql`${queues.overflow}->>'kind' = 'queue' and ${queues.overflow}->>'target' = ${id}`,
+      1,
+    );
     if (from) throw conflict('id', `queue "${from.name}" overflows into this queue`);
+    const [flow] = await flowsNaming(scope, 'queue', id);
+    if (flow) throw conflict('id', `flow "${flow.name}" sends callers to this queue`);
+    const [range] = await scope.select(numberRanges, sql`${numberRanges.queueId} = ${id}`, 1);
+    if (range)
+      throw conflict(
+        'id',
+        `number range ${range.firstNumber}..${range.lastNumber} names this queue`,
+      );
   },
 };

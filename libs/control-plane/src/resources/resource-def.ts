@@ -14,8 +14,15 @@ export interface ReferenceCheck {
   id: string;
 }
 
+/** Settings of the API process that some checks need. */
+export interface ResourceSettings {
+  /** Where prompts (WAV files named by flows) live: API_PROMPT_DIR. */
+  promptDir: string;
+}
+
 export interface WriteContext {
   scope: TenantScope;
+  settings: ResourceSettings;
   /** The object as it will be stored: current row merged with the patch (or the new body). */
   next: Values;
   /** Set on update. */
@@ -78,6 +85,16 @@ export function toOutput(row: Values): Values {
     out[key] = value instanceof Date ? value.toISOString() : value;
   }
   return out;
+}
+
+/** The same schema without its default: patches leave a missing field as it is. */
+export function withoutDefault(schema: z.ZodType): z.ZodType {
+  return schema instanceof z.ZodDefault ? (schema.unwrap() as z.ZodType) : schema;
+}
+
+/** Every field of a create shape, without defaults (for patch and output schemas). */
+export function withoutDefaults(shape: Record<string, z.ZodType>): Record<string, z.ZodType> {
+  return Object.fromEntries(Object.entries(shape).map(([k, v]) => [k, withoutDefault(v)]));
 }
 
 /** Refuses duplicates of `key` in an array field (e.g. the same skill twice). */

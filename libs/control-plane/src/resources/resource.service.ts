@@ -4,7 +4,7 @@ import type { OwnedTable, TenantScope } from '../persistence/tenant-scope';
 import type { UnitOfWork } from '../persistence/unit-of-work';
 import { notFound, validationProblem, type FieldError } from '../problem/problem';
 import { parseOrThrow } from '../problem/zod-issues';
-import { toOutput, type ResourceDef, type Values } from './resource-def';
+import { toOutput, type ResourceDef, type ResourceSettings, type Values } from './resource-def';
 
 /**
  * The use-cases behind every generic tenant resource route. Each write runs in one transaction
@@ -12,13 +12,16 @@ import { toOutput, type ResourceDef, type Values } from './resource-def';
  * write itself either all happen or none does.
  */
 export class ResourceService {
-  constructor(private readonly uow: UnitOfWork) {}
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly settings: ResourceSettings = { promptDir: 'prompts' },
+  ) {}
 
   async create(def: ResourceDef, scope: TenantScope, body: unknown): Promise<Values> {
     const input: Values = parseOrThrow(def.create, body);
     return this.uow.run(async () => {
       await this.checkReferences(def, scope, input);
-      await def.validate?.({ scope, next: input });
+      await def.validate?.({ scope, settings: this.settings, next: input });
       return toOutput(await scope.insert(def.table, input));
     });
   }
@@ -37,7 +40,7 @@ export class ResourceService {
     return this.uow.run(async () => {
       const current = await scope.require(def.table, id, def.singular);
       await this.checkReferences(def, scope, patch);
-      await def.validate?.({ scope, next: { ...current, ...patch }, id });
+      await def.validate?.({ scope, settings: this.settings, next: { ...current, ...patch }, id });
       const row = await scope.update(def.table, id, patch);
       if (!row) throw notFound(def.singular, id);
       return toOutput(row);

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { sql } from 'drizzle-orm';
 import { agents, queues, skills } from '@ccx/persistence';
 import { conflict } from '../problem/problem';
+import { flowsSettingSkill } from './routing-refs';
 import { displayName, storedFields, type ResourceDef } from './resource-def';
 
 const fields = {
@@ -26,9 +27,15 @@ export const skillResource: ResourceDef = {
   }),
   async beforeDelete(scope, row) {
     const ref = JSON.stringify([{ skillId: String(row['id']) }]);
-    const [queue] = await scope.select(queues, sql`${queues.requiredSkills} @> ${ref}::jsonb`, 1);
+    const [queue] = await scope.select(
+      queues,
+      sql`${queues.requiredSkills} @> ${ref}::jsonb or ${queues.escalation} @> ${`[{"requiredSkills":${ref}}]`}::jsonb`,
+      1,
+    );
     if (queue) throw conflict('id', `the skill is required by queue "${queue.name}"`);
     const [agent] = await scope.select(agents, sql`${agents.skills} @> ${ref}::jsonb`, 1);
     if (agent) throw conflict('id', `agent "${agent.displayName}" has the skill`);
+    const [flow] = await flowsSettingSkill(scope, String(row['id']));
+    if (flow) throw conflict('id', `flow "${flow.name}" gives callers the skill`);
   },
 };

@@ -96,7 +96,7 @@ export async function seedDemoTenant({ api, adminKey, stateFile, tenantId = 'dem
     '/v1/queues',
     {
       name: 'support',
-      strategy: 'longest-idle',
+      method: 'longest-idle',
       requiredSkills: [{ skillId: skill.id, minLevel: 1 }],
       maxWaitSeconds: 300,
     },
@@ -108,7 +108,7 @@ export async function seedDemoTenant({ api, adminKey, stateFile, tenantId = 'dem
       displayName: 'Ada Agent',
       upn: 'ada@demo.example',
       skills: [{ skillId: skill.id, level: 5 }],
-      maxConcurrent: 1,
+      capacity: { voice: 1, chat: 0 },
     },
     'agent',
   );

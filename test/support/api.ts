@@ -1,11 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
-import { Redis } from 'ioredis';
 import request from 'supertest';
 import { createApiApp } from '../../apps/api/src/create-api-app';
 import { loadApiConfig, type ApiConfig } from '../../apps/api/src/config';
 import { openTestDatabase, type Backend, type TestDatabase } from './database';
-import { redisUrl, uniquePrefix } from './redis';
+import { dropKeys, redisUrl, uniquePrefix } from './redis';
 
 export interface TestApi {
   app: INestApplication;
@@ -76,19 +75,4 @@ export async function startTestApi(
       await dropKeys(config.BUS_PREFIX);
     },
   };
-}
-
-/** Removes what the test API left in the shared Redis under its private prefix. */
-async function dropKeys(prefix: string): Promise<void> {
-  const redis = new Redis(redisUrl(), { maxRetriesPerRequest: 1 });
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
-      cursor = next;
-      if (keys.length) await redis.unlink(...keys);
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
 }

@@ -22,12 +22,18 @@ export interface TestDatabase extends DatabaseHandle {
 const serverUrl = () =>
   process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
-/** A fresh, migrated database: a private PGlite, or a new database on the PostgreSQL server. */
-export async function openTestDatabase(backend: Backend): Promise<TestDatabase> {
+/**
+ * A fresh database: a private PGlite, or a new database on the PostgreSQL server; migrated unless
+ * `migrate` is false (for tests of a migration itself).
+ */
+export async function openTestDatabase(
+  backend: Backend,
+  { migrate = true }: { migrate?: boolean } = {},
+): Promise<TestDatabase> {
   if (backend === 'pglite') {
     const embedded = await startEmbeddedPostgres();
     const handle = connectDatabase(embedded.url, 4);
-    await runMigrations(handle);
+    if (migrate) await runMigrations(handle);
     return {
       ...handle,
       url: embedded.url,
@@ -46,7 +52,7 @@ export async function openTestDatabase(backend: Backend): Promise<TestDatabase> 
   const url = new URL(serverUrl());
   url.pathname = `/${name}`;
   const handle = connectDatabase(url.toString(), 4);
-  await runMigrations(handle);
+  if (migrate) await runMigrations(handle);
   return {
     ...handle,
     url: url.toString(),

@@ -13,6 +13,8 @@ import {
 } from '@ccx/b2bua';
 import { sbcSettings, type PeerHealth, type SbcSettingsInput } from '@ccx/sbc-policy';
 import { SipTransportLayer, type ListenSpec, type SipTlsOptions } from '@ccx/sip';
+import { join } from 'node:path';
+import type { MediaEngine } from '@ccx/media-relay';
 import { openEngine } from './media-engine';
 
 export interface RecordedEvent {
@@ -27,7 +29,13 @@ export interface SbcStack {
   transport: SipTransportLayer;
   policy: SettingsPolicy;
   monitor: OptionsMonitor;
+  /** Call events, and the engine's media.dtmf-detected / media.prompt-ended with the call id. */
   events: RecordedEvent[];
+  /** The media engine the calls are anchored on (for `query` in tests). */
+  engine: MediaEngine;
+  /** Where the engine finds prompts (sbc.play) and writes recordings (sbc.record). */
+  promptDir: string;
+  recordingDir: string;
   trunkStates: { key: string; state: string }[];
   close(): Promise<void>;
 }
@@ -39,6 +47,8 @@ export async function startSbcStack(options: {
   timers?: { T1?: number; T2?: number; T4?: number };
   optionsIntervalMs?: number;
   ringTimeoutMs?: number;
+  /** How long a held queue call waits for a routing command (default 120 s). */
+  holdForRoutingMs?: number;
 }): Promise<SbcStack> {
   const settings = sbcSettings.parse(options.settings);
   const events: RecordedEvent[] = [];
@@ -58,7 +68,24 @@ export async function startSbcStack(options: {
   const health: { monitor?: OptionsMonitor } = {};
   const peerHealth: PeerHealth = { state: (k) => health.monitor?.state(k) ?? 'up' };
   const policy = new SettingsPolicy(settings, peerHealth);
-  const { engine } = openEngine();
+  const { engine, dir } = openEngine({
+    listener: {
+      dtmf: (m, leg, digit, durationMs) =>
+        events.push({
+          name: 'media.dtmf-detected',
+          tenantId: m.tenantId,
+          callId: m.callId,
+          data: { leg, digit, durationMs },
+        }),
+      promptEnded: (m, leg, prompt, reason, playedMs) =>
+        events.push({
+          name: 'media.prompt-ended',
+          tenantId: m.tenantId,
+          callId: m.callId,
+          data: { leg, prompt, reason, playedMs },
+        }),
+    },
+  });
   const resolver = new DnsResolver();
   const b2bua = new B2bua({
     transport,
@@ -69,6 +96,7 @@ export async function startSbcStack(options: {
     sbcId: 'sbc-test',
     ...(options.timers ? { timers: options.timers } : {}),
     ...(options.ringTimeoutMs ? { ringTimeoutMs: options.ringTimeoutMs } : {}),
+    ...(options.holdForRoutingMs ? { holdForRoutingMs: options.holdForRoutingMs } : {}),
   });
   ref.b2bua = b2bua;
   const monitor = new OptionsMonitor(new SipOut(transport, b2bua.transactions), resolver, {
@@ -84,6 +112,9 @@ export async function startSbcStack(options: {
     policy,
     monitor,
     events,
+    engine,
+    promptDir: join(dir, 'prompts'),
+    recordingDir: join(dir, 'recordings'),
     trunkStates,
     async close() {
       monitor.stop();

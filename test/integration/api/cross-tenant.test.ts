@@ -4,14 +4,21 @@ import { startTestApi, type TestApi } from '../../support/api';
 import { backends } from '../../support/database';
 import { clientFor, fieldsOf, type Client } from './support/client';
 import {
-  actionBodies,
+  actionBodies as baseActionBodies,
   collections,
-  parameterFixtures,
-  queryRoutes,
+  parameterFixtures as baseParameterFixtures,
+  queryRoutes as baseQueryRoutes,
   seedTenant,
   type FixtureContext,
   type Refs,
 } from './support/fixtures';
+import {
+  calculatorBodies,
+  routingActionBodies,
+  routingParameterFixtures,
+  routingQueryRoutes,
+} from './support/routing-fixtures';
+import { startRoutingStub, type RoutingStub } from './support/routing-stub';
 import { fillPath, operationsOf, type Operation } from './support/routes';
 import { snapshot, API_TABLES } from './support/snapshot';
 
@@ -24,6 +31,16 @@ const ops = operationsOf(buildApiDocument());
 const tenantOps = ops.filter((o) => o.access === 'tenant');
 const operatorOps = ops.filter((o) => o.access === 'operator');
 const label = (o: Operation) => `${o.method.toUpperCase()} ${o.path}`;
+
+// The runtime routes of the routing service are answered by a stub on the API's bus.
+let stub: RoutingStub | undefined;
+const routingStub = () => {
+  if (!stub) throw new Error('the routing stub is not running');
+  return stub;
+};
+const queryRoutes = { ...baseQueryRoutes, ...routingQueryRoutes };
+const parameterFixtures = { ...baseParameterFixtures, ...routingParameterFixtures(routingStub) };
+const actionBodies = { ...baseActionBodies, ...routingActionBodies };
 
 /** The fixture collection a templated path belongs to, e.g. /v1/webhooks/{id}/deliveries. */
 function collectionOf(path: string): string | undefined {
@@ -47,7 +64,7 @@ async function paramsFor(op: Operation, ctx: FixtureContext): Promise<Record<str
 }
 
 const documentedCollections = tenantOps
-  .filter((o) => !o.path.includes('{') && !queryRoutes[o.path])
+  .filter((o) => !o.path.includes('{') && !queryRoutes[o.path] && !calculatorBodies[o.path])
   .map((o) => o.path);
 
 const itemOps = tenantOps.filter((o) => o.path.includes('{'));
@@ -55,7 +72,10 @@ const listOps = tenantOps.filter(
   (o) => o.method === 'get' && !o.path.includes('{') && !queryRoutes[o.path],
 );
 const queryOps = tenantOps.filter((o) => o.method === 'get' && queryRoutes[o.path]);
-const createOps = tenantOps.filter((o) => o.method === 'post' && !o.path.includes('{'));
+const createOps = tenantOps.filter(
+  (o) => o.method === 'post' && !o.path.includes('{') && !calculatorBodies[o.path],
+);
+const calculatorOps = tenantOps.filter((o) => o.method === 'post' && calculatorBodies[o.path]);
 const patchOps = tenantOps.filter((o) => o.method === 'patch' && o.path.endsWith('/{id}'));
 
 describe.each(backends)('cross-tenant isolation (%s)', (backend) => {
@@ -82,6 +102,7 @@ describe.each(backends)('cross-tenant isolation (%s)', (backend) => {
     a = clientFor(api, await api.createTenant('tenant-a'));
     b = clientFor(api, await api.createTenant('tenant-b'));
     operator = clientFor(api, api.adminKey);
+    stub = await startRoutingStub(api.config.BUS_PREFIX);
     mine = await seedTenant(a, 1, documentedCollections);
     theirs = await seedTenant(b, 2, documentedCollections);
     const ctx = { objects: theirs.objects, tenantId: 'tenant-b', db: api.db };
@@ -98,6 +119,8 @@ describe.each(backends)('cross-tenant isolation (%s)', (backend) => {
     }
   });
   afterAll(async () => {
+    await stub?.close();
+    stub = undefined;
     await api?.close();
   });
 
@@ -117,6 +140,8 @@ describe.each(backends)('cross-tenant isolation (%s)', (backend) => {
         return client.delete(path);
       case 'patch':
         return client.patch(path, collections[collectionOf(op.path) ?? '']?.patch ?? {});
+      case 'put':
+        return client.put(path, actionBodies[label(op)] ?? {});
       default:
         return client.post(path, actionBodies[label(op)] ?? {});
     }
@@ -126,7 +151,7 @@ describe.each(backends)('cross-tenant isolation (%s)', (backend) => {
     const uncovered = tenantOps.filter((op) =>
       op.path.includes('{')
         ? theirParams.get(label(op)) instanceof Error
-        : !collections[op.path] && !queryRoutes[op.path],
+        : !collections[op.path] && !queryRoutes[op.path] && !calculatorBodies[op.path],
     );
     expect(uncovered.map(label)).toEqual([]);
     expect(itemOps.length).toBeGreaterThanOrEqual(21);
@@ -196,6 +221,17 @@ describe.each(backends)('cross-tenant isolation (%s)', (backend) => {
         expect(res.status, res.text).toBe(400);
         expect(fieldsOf(res.body)).toEqual([attempt.field]);
       }
+    },
+  );
+
+  it.each(calculatorOps.map((op) => [label(op), op] as const))(
+    '%s refuses a tenantId in the body',
+    async (_name, op) => {
+      const body = calculatorBodies[op.path] ?? {};
+      expect((await a.post(op.path, body)).status).toBe(200);
+      const withTenant = await unchanged(() => a.post(op.path, { ...body, tenantId: 'tenant-b' }));
+      expect(withTenant.status).toBe(400);
+      expect(fieldsOf(withTenant.body)).toContain('tenantId');
     },
   );
 

@@ -113,11 +113,11 @@ describe.each(backends)('tenant resources CRUD (%s)', (backend) => {
 
     const dup = await t.post('/v1/queues', {
       name: 'dup',
-      strategy: 'round-robin',
+      method: 'round-robin',
       maxWaitSeconds: 10,
       requiredSkills: [
         { skillId: refs.skillId, minLevel: 1 },
-        { skillId: refs.skillId, minLevel: 11 },
+        { skillId: refs.skillId, minLevel: 6 },
       ],
     });
     expect(fieldsOf(dup.body).sort()).toEqual([
@@ -196,18 +196,19 @@ describe.each(backends)('tenant resources CRUD (%s)', (backend) => {
 
   it('keeps queue overflow chains acyclic and skills in use undeletable', async () => {
     const q = (name: string, extra = {}) =>
-      t.post('/v1/queues', { name, strategy: 'longest-idle', maxWaitSeconds: 30, ...extra });
+      t.post('/v1/queues', { name, method: 'longest-idle', maxWaitSeconds: 30, ...extra });
+    const toQueue = (id: string) => ({ overflow: { kind: 'queue', target: id } });
     const q1 = (await q('loop-1')).body as { id: string };
-    const q2 = (await q('loop-2', { overflowQueueId: q1.id })).body as { id: string };
-    const self = await t.patch(`/v1/queues/${q1.id}`, { overflowQueueId: q1.id });
-    expect(fieldsOf(self.body)).toEqual(['overflowQueueId']);
-    const loop = await t.patch(`/v1/queues/${q1.id}`, { overflowQueueId: q2.id });
+    const q2 = (await q('loop-2', toQueue(q1.id))).body as { id: string };
+    const self = await t.patch(`/v1/queues/${q1.id}`, toQueue(q1.id));
+    expect(fieldsOf(self.body)).toEqual(['overflow.target']);
+    const loop = await t.patch(`/v1/queues/${q1.id}`, toQueue(q2.id));
     expect(loop.status).toBe(400);
-    expect(fieldsOf(loop.body)).toEqual(['overflowQueueId']);
+    expect(fieldsOf(loop.body)).toEqual(['overflow.target']);
     const target = await t.delete(`/v1/queues/${q1.id}`);
     expect(target.status).toBe(409);
-    const cleared = await t.patch(`/v1/queues/${q2.id}`, { overflowQueueId: null });
-    expect(cleared.body.overflowQueueId).toBeNull();
+    const cleared = await t.patch(`/v1/queues/${q2.id}`, { overflow: { kind: 'disconnect' } });
+    expect(cleared.body.overflow).toEqual({ kind: 'disconnect' });
     expect((await t.delete(`/v1/queues/${q1.id}`)).status).toBe(204);
 
     const inUse = await t.delete(`/v1/skills/${refs.skillId}`);

@@ -108,9 +108,12 @@ describe.each(backends)('bad input leaves the database unchanged (%s)', (backend
     ],
     [
       'overflow into itself',
-      () => t.patch(`/v1/queues/${refs.queueId}`, { overflowQueueId: refs.queueId }),
+      () =>
+        t.patch(`/v1/queues/${refs.queueId}`, {
+          overflow: { kind: 'queue', target: refs.queueId },
+        }),
       400,
-      ['overflowQueueId'],
+      ['overflow.target'],
     ],
     ['delete a skill in use', () => t.delete(`/v1/skills/${refs.skillId}`), 409],
     ['malformed JSON', () => raw('post', '/v1/sites', 'application/json', '{"name": "x",'), 400],
@@ -160,7 +163,7 @@ describe.each(backends)('bad input leaves the database unchanged (%s)', (backend
     ],
     [
       'unknown id',
-      () => t.patch('/v1/agents/00000000-0000-4000-8000-000000000000', { maxConcurrent: 2 }),
+      () => t.patch('/v1/agents/00000000-0000-4000-8000-000000000000', { maxMissedOffers: 2 }),
       404,
     ],
     ['unknown route', () => t.post('/v1/nothing', {}), 404],

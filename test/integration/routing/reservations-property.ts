@@ -107,6 +107,21 @@ function checkInvariants(agents: AgentLive[], history: History): void {
   expect(activeTotal).toBe(liveWinners);
 }
 
+/**
+ * idleSince is when the visible state last turned available: it never moves back, and it moves
+ * only in a step after which the agent is available (so never while it is reserved or busy).
+ */
+function checkIdleSince(before: AgentLive[], after: AgentLive[], now: number): void {
+  after.forEach((agent, i) => {
+    const previous = before[i];
+    if (!previous) return;
+    expect(agent.idleSince).toBeGreaterThanOrEqual(previous.idleSince);
+    expect(agent.idleSince).toBeLessThanOrEqual(now);
+    if (agent.state !== 'available') expect(agent.idleSince).toBe(previous.idleSince);
+    else if (previous.state !== 'available') expect(agent.idleSince).toBeGreaterThan(0);
+  });
+}
+
 /** Runs random operation sequences and checks the invariants after each step and at the end. */
 export async function propertyRuns(store: ReservationStore, clock: Clock): Promise<void> {
   let run = 0;
@@ -122,6 +137,7 @@ export async function propertyRuns(store: ReservationStore, clock: Clock): Promi
           presence: 'Available',
         });
       }
+      let before = await snapshot(store, tenantId);
       for (const step of ops) {
         if (step.kind === 'reserve') {
           const r = await store.reserve(tenantId, step.agent, {
@@ -156,7 +172,10 @@ export async function propertyRuns(store: ReservationStore, clock: Clock): Promi
             presence: 'Available',
           });
         }
-        checkInvariants(await snapshot(store, tenantId), history);
+        const after = await snapshot(store, tenantId);
+        checkInvariants(after, history);
+        checkIdleSince(before, after, clock.now());
+        before = after;
       }
       for (const i of INTERACTIONS) {
         await store.release(tenantId, i);

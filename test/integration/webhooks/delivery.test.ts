@@ -93,7 +93,7 @@ describe.each(backends)('webhook delivery (%s)', (backend) => {
       await h.addSubscription(tenantId, all.url('/all'), ['*']);
       await h.bus.publish('agent.state-changed', {
         tenantId,
-        data: { agentId: 'a1', state: 'available' },
+        data: { agentId: 'a1', state: 'available', version: 1 },
       });
       await h.bus.publish('call.ended', {
         tenantId,

@@ -5,6 +5,7 @@ export interface Client {
   get(path: string): Test;
   post(path: string, body?: unknown, headers?: Record<string, string>): Test;
   patch(path: string, body?: unknown): Test;
+  put(path: string, body?: unknown): Test;
   delete(path: string): Test;
 }
 
@@ -19,6 +20,10 @@ export function clientFor(api: TestApi, key: string): Client {
     },
     patch: (path, body) => {
       const t = auth(api.http().patch(path));
+      return body === undefined ? t : t.send(body as object);
+    },
+    put: (path, body) => {
+      const t = auth(api.http().put(path));
       return body === undefined ? t : t.send(body as object);
     },
     delete: (path) => auth(api.http().delete(path)),

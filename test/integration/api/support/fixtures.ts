@@ -38,6 +38,12 @@ const numbers = (n: number) => ({
   lastNumber: `+4930${String(100 + n).padStart(4, '0')}99`,
 });
 
+/** The smallest flow: callers wait in one queue. */
+const queueFlow = (queueId: string) => ({
+  start: 'wait',
+  nodes: { wait: { kind: 'queue', queueId } },
+});
+
 export const collections: Record<string, CollectionFixture> = {
   '/v1/sites': {
     create: (_r, n) => ({ name: `site ${n}`, kind: 'branch', country: 'FR' }),
@@ -65,7 +71,7 @@ export const collections: Record<string, CollectionFixture> = {
   },
   '/v1/number-ranges': {
     create: (r, n) => ({ ...numbers(n), trunkId: r.trunkId, siteId: r.siteId, purpose: 'did' }),
-    patch: { purpose: 'queue' },
+    patch: { purpose: 'caller-id' },
     foreignCreate: (own, foreign, n) => [
       { body: { ...numbers(n), trunkId: foreign.trunkId }, field: 'trunkId' },
       { body: { ...numbers(n), siteId: foreign.siteId, trunkId: own.trunkId }, field: 'siteId' },
@@ -82,17 +88,17 @@ export const collections: Record<string, CollectionFixture> = {
   '/v1/queues': {
     create: (r, n) => ({
       name: `queue ${n}`,
-      strategy: 'longest-idle',
+      method: 'longest-idle',
       requiredSkills: [{ skillId: r.skillId, minLevel: 2 }],
       maxWaitSeconds: 60,
-      overflowQueueId: r.queueId,
+      overflow: { kind: 'queue', target: r.queueId },
     }),
     patch: { maxWaitSeconds: 90 },
     foreignCreate: (own, foreign, n) => [
       {
         body: {
           name: `q ${n}`,
-          strategy: 'round-robin',
+          method: 'round-robin',
           maxWaitSeconds: 5,
           requiredSkills: [
             { skillId: own.skillId, minLevel: 1 },
@@ -104,15 +110,15 @@ export const collections: Record<string, CollectionFixture> = {
       {
         body: {
           name: `q ${n}`,
-          strategy: 'round-robin',
+          method: 'round-robin',
           maxWaitSeconds: 5,
-          overflowQueueId: foreign.queueId,
+          overflow: { kind: 'queue', target: foreign.queueId },
         },
-        field: 'overflowQueueId',
+        field: 'overflow.target',
       },
     ],
     foreignPatch: (foreign) => [
-      { body: { overflowQueueId: foreign.queueId }, field: 'overflowQueueId' },
+      { body: { overflow: { kind: 'queue', target: foreign.queueId } }, field: 'overflow.target' },
       {
         body: { requiredSkills: [{ skillId: foreign.skillId, minLevel: 1 }] },
         field: 'requiredSkills.0.skillId',
@@ -124,9 +130,10 @@ export const collections: Record<string, CollectionFixture> = {
       displayName: `Agent ${n}`,
       upn: `agent${n}@example.com`,
       skills: [{ skillId: r.skillId, level: 5 }],
-      maxConcurrent: 2,
+      capacity: { voice: 1, chat: 2 },
+      optOutQueues: [r.queueId],
     }),
-    patch: { maxConcurrent: 3 },
+    patch: { capacity: { voice: 0, chat: 3 } },
     foreignCreate: (_own, foreign, n) => [
       {
         body: {
@@ -140,6 +147,28 @@ export const collections: Record<string, CollectionFixture> = {
     foreignPatch: (foreign) => [
       { body: { skills: [{ skillId: foreign.skillId, level: 3 }] }, field: 'skills.0.skillId' },
     ],
+  },
+  '/v1/flows': {
+    create: (r, n) => ({ name: `flow ${n}`, definition: queueFlow(r.queueId) }),
+    patch: { name: 'renamed flow' },
+    foreignCreate: (_own, foreign, n) => [
+      {
+        body: { name: `f ${n}`, definition: queueFlow(foreign.queueId) },
+        field: 'definition.nodes.wait.queueId',
+      },
+    ],
+    foreignPatch: (foreign) => [
+      { body: { definition: queueFlow(foreign.queueId) }, field: 'definition.nodes.wait.queueId' },
+    ],
+  },
+  '/v1/experts': {
+    create: (_r, n) => ({
+      displayName: `Expert ${n}`,
+      userId: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
+      phoneNumber: `+4930555${String(n).padStart(4, '0')}`,
+      topics: ['billing'],
+    }),
+    patch: { topics: ['billing', 'tax-law'] },
   },
   '/v1/api-keys': {
     create: (_r, n) => ({ name: `key ${n}`, scopes: ['config:read'] }),
@@ -229,7 +258,7 @@ export async function seedTenant(
   const skillId = await made('/v1/skills', { name: 'base skill' });
   const queueId = await made('/v1/queues', {
     name: 'base queue',
-    strategy: 'skills-weighted',
+    method: 'most-proficient',
     requiredSkills: [{ skillId, minLevel: 1 }],
     maxWaitSeconds: 30,
   });

@@ -10,6 +10,8 @@ export const API_TABLES = [
   'skills',
   'queues',
   'agents',
+  'flows',
+  'experts',
   'idempotency_keys',
   'webhook_subscriptions',
 ] as const;

@@ -11,7 +11,7 @@ import type { SbcSettingsInput } from '@ccx/sbc-policy';
 import { parseMediaSdp } from '@ccx/sdp';
 import { RtpPeer } from '../support/rtp-peer';
 import { startSbcStack, type SbcStack } from '../support/sbc-stack';
-import { startSipp, type SippHandle, type SippOptions } from '../support/sipp';
+import { sippOk, startSipp, type SippHandle, type SippOptions } from '../support/sipp';
 
 const SBC = { host: '127.0.0.1', port: 35900 };
 const sbcAddr = `${SBC.host}:${SBC.port}`;
@@ -116,7 +116,7 @@ describe('SBC commands for routing (SIPp caller and agents)', () => {
       callId,
       data: { requestId: 'r1', outcome: 'busy', sipStatus: 486 },
     });
-    expect((await busy.done).exitCode).toBe(0);
+    await sippOk(busy);
     expect(s.b2bua.activeCalls).toBe(1);
     expect(eventsNamed(s, 'call.ended')).toHaveLength(0);
 
@@ -129,8 +129,8 @@ describe('SBC commands for routing (SIPp caller and agents)', () => {
       reason: 'call is already connected',
     });
     expect(s.b2bua.hangup(callId, 16)).toBe(true);
-    expect((await caller.done).exitCode).toBe(0);
-    expect((await agent.done).exitCode).toBe(0);
+    await sippOk(caller);
+    await sippOk(agent);
     await until('call.ended', () => eventsNamed(s, 'call.ended').length > 0);
     expect(eventsNamed(s, 'call.ended')[0]?.data).toMatchObject({
       reason: 'normal',
@@ -156,10 +156,10 @@ describe('SBC commands for routing (SIPp caller and agents)', () => {
       outcome: 'timeout',
     });
     // The agent saw the CANCEL (uas-ring.xml fails without it).
-    expect((await ringing.done).exitCode).toBe(0);
+    await sippOk(ringing);
     expect(s.b2bua.activeCalls).toBe(1);
     expect(s.b2bua.hangup(callId, 16)).toBe(true);
-    expect((await caller.done).exitCode).toBe(0);
+    await sippOk(caller);
   });
 
   it('the no-command timer spares a call while a connect is tried, and ends it once routing goes quiet', async () => {
@@ -172,9 +172,9 @@ describe('SBC commands for routing (SIPp caller and agents)', () => {
     ).toEqual({ accepted: true });
     await until('call.connect-failed', () => eventsNamed(s, 'call.connect-failed').length > 0);
     expect(eventsNamed(s, 'call.ended')).toHaveLength(0);
-    expect((await ringing.done).exitCode).toBe(0);
+    await sippOk(ringing);
     // No command after the failure: the caller gets 480.
-    expect((await caller.done).exitCode).toBe(0);
+    await sippOk(caller);
     await until('call.ended', () => eventsNamed(s, 'call.ended').length > 0);
     expect(eventsNamed(s, 'call.ended')[0]?.data).toMatchObject({
       reason: 'no-answer',
@@ -190,8 +190,8 @@ describe('SBC commands for routing (SIPp caller and agents)', () => {
     expect(s.b2bua.connect(callId, agentUri(AGENT1), { requestId: 'r1' })).toEqual({
       accepted: true,
     });
-    expect((await caller.done).exitCode).toBe(0);
-    expect((await ringing.done).exitCode).toBe(0);
+    await sippOk(caller);
+    await sippOk(ringing);
     await until('call.ended', () => eventsNamed(s, 'call.ended').length > 0);
     expect(eventsNamed(s, 'call.ended')[0]?.data).toMatchObject({ reason: 'cancelled' });
     expect(eventsNamed(s, 'call.connect-failed')).toHaveLength(0);
@@ -261,8 +261,8 @@ describe('SBC commands for routing (SIPp caller and agents)', () => {
       () => s.engine.query('acme', callId).b.packetsOut > 0,
     );
     expect(s.b2bua.hangup(callId, 16)).toBe(true);
-    expect((await caller.done).exitCode).toBe(0);
-    expect((await agent.done).exitCode).toBe(0);
+    await sippOk(caller);
+    await sippOk(agent);
   });
 
   it('originates a callback: the agent first, then the customer through the trunk, joined', async () => {
@@ -286,8 +286,8 @@ describe('SBC commands for routing (SIPp caller and agents)', () => {
     expect(media.a.remote).toMatch(/^127\.0\.0\.2:/);
     expect(media.b.remote).toMatch(/^127\.0\.0\.3:/);
     expect(s.b2bua.hangup('cb-1', 16)).toBe(true);
-    expect((await agent.done).exitCode).toBe(0);
-    expect((await customer.done).exitCode).toBe(0);
+    await sippOk(agent);
+    await sippOk(customer);
     await until('call.ended', () => eventsNamed(s, 'call.ended').length > 0);
     expect(eventsNamed(s, 'call.ended')[0]).toMatchObject({
       callId: 'cb-1',
@@ -320,7 +320,7 @@ describe('SBC commands for routing (SIPp caller and agents)', () => {
       { callId: 'cb-2', data: { requestId: 'o2', outcome: 'busy', sipStatus: 486 } },
     ]);
     expect(eventsNamed(s, 'call.ended')[0]?.data).toMatchObject({ reason: 'busy', q850Cause: 17 });
-    expect((await busy.done).exitCode).toBe(0);
+    await sippOk(busy);
   });
 
   it('an originated call whose agent does not answer in time is cancelled and ends', async () => {
@@ -340,7 +340,7 @@ describe('SBC commands for routing (SIPp caller and agents)', () => {
       { callId: 'cb-4', data: { requestId: 'o4', outcome: 'timeout' } },
     ]);
     expect(eventsNamed(s, 'call.ended')[0]?.data).toMatchObject({ reason: 'no-answer' });
-    expect((await ringing.done).exitCode).toBe(0);
+    await sippOk(ringing);
   });
 
   it('an originated call whose customer is busy releases the agent with cause 17', async () => {
@@ -364,8 +364,8 @@ describe('SBC commands for routing (SIPp caller and agents)', () => {
     });
     expect(eventsNamed(s, 'call.connect-failed')).toHaveLength(0);
     expect(eventsNamed(s, 'call.answered')).toHaveLength(0);
-    expect((await agent.done).exitCode).toBe(0);
-    expect((await customer.done).exitCode).toBe(0);
+    await sippOk(agent);
+    await sippOk(customer);
   });
 });
 

@@ -4,7 +4,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SbcSettingsInput } from '@ccx/sbc-policy';
 import { startSbcStack, type SbcStack } from '../support/sbc-stack';
-import { startSipp, type SippHandle, type SippOptions } from '../support/sipp';
+import { sippOk, startSipp, type SippHandle, type SippOptions } from '../support/sipp';
 
 const SBC = { host: '127.0.0.1', port: 35500 };
 const sbcAddr = `${SBC.host}:${SBC.port}`;
@@ -120,8 +120,8 @@ describe('SBC between UDP trunks (SIPp peers)', () => {
       service: '+4930123401',
       caller: '+4940111222',
     });
-    expect((await itsp.done).exitCode).toBe(0);
-    expect((await pbx.done).exitCode).toBe(0);
+    await sippOk(itsp);
+    await sippOk(pbx);
     await settled(s);
     expect(names(s)).toEqual(['call.offered', 'call.ringing', 'call.answered', 'call.ended']);
     expect(ended(s)).toMatchObject({
@@ -161,8 +161,8 @@ describe('SBC between UDP trunks (SIPp peers)', () => {
       service: '+4930123401',
       caller: '+4940111222',
     });
-    expect((await itsp.done).exitCode).toBe(0);
-    expect((await pbx.done).exitCode).toBe(0);
+    await sippOk(itsp);
+    await sippOk(pbx);
     await settled(stack);
     expect(ended(stack)).toMatchObject({
       reason: 'normal',
@@ -181,9 +181,9 @@ describe('SBC between UDP trunks (SIPp peers)', () => {
       service: '+4989555000',
       caller: '+4930123402',
     });
-    expect((await pbx.done).exitCode).toBe(0);
-    expect((await first.done).exitCode).toBe(0);
-    expect((await second.done).exitCode).toBe(0);
+    await sippOk(pbx);
+    await sippOk(first);
+    await sippOk(second);
     await settled(s);
     expect(ended(s)?.cdr).toMatchObject({ direction: 'outbound', egress: 'itsp-b', attempts: 2 });
   });
@@ -199,8 +199,8 @@ describe('SBC between UDP trunks (SIPp peers)', () => {
       service: '+4989555000',
       caller: '+4930123402',
     });
-    expect((await pbx.done).exitCode).toBe(0);
-    expect((await second.done).exitCode).toBe(0);
+    await sippOk(pbx);
+    await sippOk(second);
     silent.kill();
     await settled(s);
     expect(ended(s)?.cdr).toMatchObject({ egress: 'itsp-b', attempts: 2 });
@@ -221,8 +221,8 @@ describe('SBC between UDP trunks (SIPp peers)', () => {
         service: '+4989555000',
         caller: '+4930123402',
       });
-      expect((await pbx.done).exitCode).toBe(0);
-      expect((await first.done).exitCode).toBe(0);
+      await sippOk(pbx);
+      await sippOk(first);
       await settled(s);
       expect(ended(s)).toMatchObject({ reason, sipStatus: Number(status), cdr: { attempts: 1 } });
     },
@@ -246,9 +246,9 @@ describe('SBC between UDP trunks (SIPp peers)', () => {
       remote: sbcAddr,
       service: '+4930123402',
     });
-    expect((await second.done).exitCode).toBe(0);
-    expect((await long.done).exitCode).toBe(0);
-    expect((await pbx.done).exitCode).toBe(0);
+    await sippOk(second);
+    await sippOk(long);
+    await sippOk(pbx);
     const refusal = s.events.find((e) => e.name === 'call.admission-rejected');
     expect(refusal?.data).toMatchObject({
       scope: 'trunk',
@@ -268,7 +268,7 @@ describe('SBC between UDP trunks (SIPp peers)', () => {
       remote: sbcAddr,
       service: '+4930123401',
     });
-    expect((await itsp.done).exitCode).toBe(0);
+    await sippOk(itsp);
     expect(s.b2bua.counters.rejected[488]).toBe(1);
     expect(s.b2bua.activeCalls).toBe(0);
   });
@@ -283,7 +283,7 @@ describe('SBC between UDP trunks (SIPp peers)', () => {
       service: '+4930123401',
       pauseMs: 200,
     });
-    expect((await itsp.done).exitCode).toBe(0);
+    await sippOk(itsp);
     pbx.kill();
     await settled(s);
     expect(names(s)).toEqual(expect.arrayContaining(['call.held', 'call.resumed']));
@@ -299,11 +299,8 @@ describe('SBC between UDP trunks (SIPp peers)', () => {
       remote: sbcAddr,
       service: '+4930123401',
     });
-    const callee = await pbx.done;
-    const caller = await itsp.done;
-    if (caller.exitCode !== 0) console.log(caller.output.slice(-2000));
-    expect(callee.exitCode).toBe(0);
-    expect(caller.exitCode).toBe(0);
+    await sippOk(pbx);
+    await sippOk(itsp);
     await settled(s);
     expect(
       s.events.filter((e) => e.name === 'call.held' || e.name === 'call.resumed'),
@@ -340,11 +337,11 @@ describe('SBC between UDP trunks (SIPp peers)', () => {
     const y =
       s.events.filter((e) => e.name === 'call.answered').find((e) => e.callId !== x)?.callId ?? '';
     expect(await s.b2bua.transferAttended(x, y)).toEqual({ accepted: true });
-    expect((await agentY.done).exitCode).toBe(0);
-    expect((await agentX.done).exitCode).toBe(0);
+    await sippOk(agentY);
+    await sippOk(agentX);
     // The customer hangs up on the expert, through the call that now joins them.
-    expect((await customer.done).exitCode).toBe(0);
-    expect((await expert.done).exitCode).toBe(0);
+    await sippOk(customer);
+    await sippOk(expert);
     await settled(s);
     expect(s.events.find((e) => e.name === 'call.transferred')).toMatchObject({
       callId: x,
@@ -375,12 +372,10 @@ describe('SBC between UDP trunks (SIPp peers)', () => {
       keys: { refer_to: `sip:+4989555001@${SBC.host}` },
       extraArgs: ['-aa'],
     });
-    const transferor = await pbx.done;
-    if (transferor.exitCode !== 0) console.log(transferor.output.slice(-2500));
-    expect(transferor.exitCode).toBe(0);
+    await sippOk(pbx);
     // The far end hangs up after a while; the SBC ends the transfer target's leg.
-    expect((await far.done).exitCode).toBe(0);
-    expect((await target.done).exitCode).toBe(0);
+    await sippOk(far);
+    await sippOk(target);
     await settled(s);
     expect(s.events.find((e) => e.name === 'call.transferred')?.data).toMatchObject({
       kind: 'blind',
@@ -408,8 +403,8 @@ describe('SBC between UDP trunks (SIPp peers)', () => {
     ).toEqual({ accepted: true });
     await waitCalls(s, 1);
     expect(s.b2bua.hangup(callId, 16)).toBe(true);
-    expect((await customer.done).exitCode).toBe(0);
-    expect((await agent.done).exitCode).toBe(0);
+    await sippOk(customer);
+    await sippOk(agent);
     await settled(s);
     expect(ended(s)).toMatchObject({ reason: 'normal', q850Cause: 16, cdr: { endedBy: 'system' } });
   });
@@ -423,10 +418,8 @@ describe('SBC between UDP trunks (SIPp peers)', () => {
       remote: sbcAddr,
       service: '+4930123401',
     });
-    const callee = await pbx.done;
-    if (callee.exitCode !== 0) console.log(callee.output.slice(-2000));
-    expect(callee.exitCode).toBe(0);
-    expect((await itsp.done).exitCode).toBe(0);
+    await sippOk(pbx);
+    await sippOk(itsp);
     await settled(s);
     expect(s.events.find((e) => e.name === 'call.ringing')?.data).toEqual({ earlyMedia: true });
     expect(ended(s)).toMatchObject({ reason: 'normal' });
@@ -441,10 +434,8 @@ describe('SBC between UDP trunks (SIPp peers)', () => {
       remote: sbcAddr,
       service: '+4930123401',
     });
-    const caller = await itsp.done;
-    if (caller.exitCode !== 0) console.log(caller.output.slice(-2000));
-    expect(caller.exitCode).toBe(0);
-    expect((await pbx.done).exitCode).toBe(0);
+    await sippOk(itsp);
+    await sippOk(pbx);
     await settled(s);
     expect(s.events.find((e) => e.name === 'call.held')?.data).toEqual({ by: 'caller' });
   });
@@ -458,10 +449,8 @@ describe('SBC between UDP trunks (SIPp peers)', () => {
       remote: sbcAddr,
       service: '+4930123401',
     });
-    const cancelled = await itsp.done;
-    if (cancelled.exitCode !== 0) console.log(cancelled.output.slice(-3000));
-    expect(cancelled.exitCode).toBe(0);
-    expect((await pbx.done).exitCode).toBe(0);
+    await sippOk(itsp);
+    await sippOk(pbx);
     await settled(s);
     expect(ended(s)).toMatchObject({ reason: 'cancelled', sipStatus: 487 });
   });
@@ -480,8 +469,8 @@ describe('SBC between UDP trunks (SIPp peers)', () => {
       remote: sbcAddr,
       service: '+4930123401',
     });
-    expect((await itsp.done).exitCode).toBe(0);
-    expect((await pbx.done).exitCode).toBe(0);
+    await sippOk(itsp);
+    await sippOk(pbx);
     await settled(stack);
     expect(ended(stack)).toMatchObject({ reason: 'no-answer', sipStatus: 480 });
   });
@@ -506,8 +495,8 @@ describe('SBC between UDP trunks (SIPp peers)', () => {
       remote: sbcAddr,
       service: '+4930123401',
     });
-    expect((await itsp.done).exitCode).toBe(0);
-    expect((await pbx.done).exitCode).toBe(0);
+    await sippOk(itsp);
+    await sippOk(pbx);
     // The flood cannot complete: most of its INVITEs are dropped, not answered.
     flood.kill();
     const flooded = await flood.done;
@@ -523,7 +512,7 @@ describe('SBC between UDP trunks (SIPp peers)', () => {
       remote: sbcAddr,
       service: '+4930123401',
     });
-    expect((await stranger.done).exitCode).toBe(0);
+    await sippOk(stranger);
     expect(s.events).toEqual([]);
   });
 

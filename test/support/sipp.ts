@@ -185,6 +185,9 @@ export async function startSipp(o: SippOptions): Promise<SippHandle> {
       finish(null);
     });
   });
+  // SIPp takes a moment to bind; a peer that is not listening yet when the SBC sends it the
+  // INVITE makes the first call of a test depend on retransmission timing.
+  await listening(o.local, (o.transport ?? 'u1').startsWith('u') ? 'udp' : 'tcp', done);
   const kill = () => {
     if (child.exitCode !== null || child.signalCode !== null) return;
     child.kill('SIGUSR1');
@@ -192,6 +195,43 @@ export async function startSipp(o: SippOptions): Promise<SippHandle> {
     void done.then(() => clearTimeout(hard));
   };
   return { pid: child.pid, mediaPort, done, kill };
+}
+
+/** Waits for a run and fails with SIPp's own output (error log, screen) unless it exited 0. */
+export async function sippOk(handle: SippHandle): Promise<SippResult> {
+  const r = await handle.done;
+  if (r.exitCode !== 0) throw new Error(`SIPp exited ${r.exitCode}:\n${r.output}`);
+  return r;
+}
+
+/** The kernel's socket table entry for host:port, as /proc/net/{udp,tcp} print it (IPv4). */
+const procAddress = (host: string, port: number): string =>
+  host
+    .split('.')
+    .map((b) => Number(b).toString(16).toUpperCase().padStart(2, '0'))
+    .reverse()
+    .join('') +
+  ':' +
+  port.toString(16).toUpperCase().padStart(4, '0');
+
+/** Resolves once a socket is bound to `local` (UDP) or listens on it (TCP), or the run ends. */
+async function listening(
+  local: { host: string; port: number },
+  protocol: 'udp' | 'tcp',
+  ended: Promise<unknown>,
+): Promise<void> {
+  const want = procAddress(local.host, local.port);
+  let over = false;
+  void ended.then(() => (over = true));
+  for (let i = 0; i < 200 && !over; i++) {
+    const table = readIf(`/proc/net/${protocol}`).split('\n');
+    const bound = table.some((line) => {
+      const cols = line.trim().split(/\s+/);
+      return cols[1] === want && (protocol === 'udp' || cols[3] === '0A');
+    });
+    if (bound) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
 }
 
 /** Whether the `sipp` binary is on PATH (tests skip without it). */

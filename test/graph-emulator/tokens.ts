@@ -16,9 +16,11 @@ import type { EmulatorClock } from './clock';
  * key and keeps the old one published, as Entra ID does during a key rollover.
  * https://learn.microsoft.com/entra/identity-platform/signing-key-rollover
  */
+type PrivateKey = Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
+
 interface SigningKey {
   kid: string;
-  privateKey: CryptoKey;
+  privateKey: PrivateKey;
   publicJwk: JWK;
 }
 

@@ -1,0 +1,52 @@
+import { z } from 'zod';
+
+/**
+ * Graph's presence resource as we read it (extra properties are kept but not used).
+ * https://learn.microsoft.com/graph/api/resources/presence
+ */
+export const graphAvailability = z.enum([
+  'Available',
+  'AvailableIdle',
+  'Away',
+  'BeRightBack',
+  'Busy',
+  'BusyIdle',
+  'DoNotDisturb',
+  'Offline',
+  'PresenceUnknown',
+]);
+export type GraphAvailability = z.output<typeof graphAvailability>;
+
+export const graphPresence = z.looseObject({
+  id: z.string().min(1),
+  availability: graphAvailability,
+  activity: z.string().min(1),
+  /** Lexicographically sortable version of the presence object (absent on older payloads). */
+  sequenceNumber: z.string().min(1).optional(),
+});
+export type GraphPresence = z.output<typeof graphPresence>;
+
+export const presenceList = z.object({ value: z.array(graphPresence) });
+
+/** The availability/activity pairs setPresence accepts (presence-setpresence, v1.0). */
+export const SESSION_PRESENCE_PAIRS = [
+  ['Available', 'Available'],
+  ['Busy', 'InACall'],
+  ['Busy', 'InAConferenceCall'],
+  ['Away', 'Away'],
+  ['DoNotDisturb', 'Presenting'],
+] as const;
+
+export const subscriptionResponse = z.looseObject({
+  id: z.string().min(1),
+  resource: z.string(),
+  expirationDateTime: z.string(),
+  clientState: z.string().nullish(),
+});
+export type GraphSubscription = z.output<typeof subscriptionResponse>;
+
+/** Compares Graph sequence numbers: longer is newer, then lexicographic (they are sortable). */
+export function compareSequence(a: string, b: string): number {
+  if (a.length !== b.length) return a.length - b.length;
+  return a < b ? -1 : a > b ? 1 : 0;
+}

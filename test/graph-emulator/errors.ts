@@ -39,6 +39,8 @@ export function oauthError(
   error: string,
   aadsts: number,
   description: string,
+  /** More top-level fields, e.g. the identity platform's `suberror`. */
+  extra: Record<string, string> = {},
 ): void {
   const trace = randomUUID();
   res
@@ -51,5 +53,6 @@ export function oauthError(
       timestamp: new Date().toISOString(),
       trace_id: trace,
       correlation_id: trace,
+      ...extra,
     });
 }

@@ -87,8 +87,8 @@ export function decryptContent(content: EncryptedContent, privateKey: KeyObject)
 
 export interface TokenCheck {
   jwks: JWTVerifyGetKey;
-  /** Our application (client) id: the audience of validation tokens. */
-  appId: string;
+  /** Our application (client) ids: the audience of validation tokens. */
+  appIds: readonly string[];
   /** The identity platform's base URL (issuer host). */
   authority?: string;
   now?: () => number;
@@ -111,7 +111,7 @@ export async function checkValidationTokens(
     let tid: unknown;
     try {
       const { payload } = await jwtVerify(token, check.jwks, {
-        audience: check.appId,
+        audience: [...check.appIds],
         ...(check.now ? { currentDate: new Date(check.now()) } : {}),
       });
       if (

@@ -13,8 +13,9 @@ export interface PresenceGraph {
 
 export interface TenantSyncOptions {
   tenantId: string;
-  notificationUrl: string;
-  lifecycleNotificationUrl: string;
+  /** Where Graph posts change notifications; without it the tenant is only polled. */
+  notificationUrl?: string;
+  lifecycleNotificationUrl?: string;
   /** A secret per tenant, echoed by Graph in every notification. */
   clientState: string;
   /** Rich notifications (presence in the notification, encrypted to this certificate). */
@@ -170,7 +171,8 @@ export class TenantPresenceSync {
 
   private async subscribe(): Promise<void> {
     this.expire();
-    if (this.now() < this.nextSubscribeAt) return;
+    const notificationUrl = this.options.notificationUrl;
+    if (notificationUrl === undefined || this.now() < this.nextSubscribeAt) return;
     const plan = planSubscriptions(
       [...this.subs.values()].map((s) => ({ id: s.id, userIds: s.userIds })),
       this.tracked,
@@ -179,8 +181,10 @@ export class TenantPresenceSync {
       try {
         const made = await this.graph.subscribe({
           userIds,
-          notificationUrl: this.options.notificationUrl,
-          lifecycleNotificationUrl: this.options.lifecycleNotificationUrl,
+          notificationUrl,
+          ...(this.options.lifecycleNotificationUrl
+            ? { lifecycleNotificationUrl: this.options.lifecycleNotificationUrl }
+            : {}),
           expirationDateTime: new Date(this.now() + this.lifetime).toISOString(),
           clientState: this.options.clientState,
           ...(this.options.encryption ? { encryption: this.options.encryption } : {}),
@@ -207,14 +211,12 @@ export class TenantPresenceSync {
     }
     for (const id of plan.remove) {
       this.drop(id);
-      await this.graph
-        .unsubscribe(id)
-        .catch((err: unknown) =>
-          this.problem('deleting a subscription failed', {
-            subscriptionId: id,
-            error: String(err),
-          }),
-        );
+      await this.graph.unsubscribe(id).catch((err: unknown) =>
+        this.problem('deleting a subscription failed', {
+          subscriptionId: id,
+          error: String(err),
+        }),
+      );
     }
   }
 

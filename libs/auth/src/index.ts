@@ -1,0 +1,3 @@
+export * from './roles';
+export * from './ttl-cache';
+export * from './entra-token-validator';

@@ -104,8 +104,11 @@ export function msalApp(
     clientId?: string;
     secret?: string;
     certificate?: 'sha1' | 'sha256';
+    /** The certificate to sign client assertions with (default: the one registered on ccx). */
+    cert?: AppCertificate;
   } = {},
 ): ConfidentialClientApplication {
+  const cert = options.cert ?? w.cert;
   const auth: Configuration['auth'] = {
     clientId: options.clientId ?? w.ccx.clientId,
     authority: `${w.m365.url}/${options.tenant ?? w.contoso.id}`,
@@ -113,11 +116,11 @@ export function msalApp(
   };
   if (options.certificate === 'sha256') {
     auth.clientCertificate = {
-      thumbprintSha256: w.cert.thumbprintSha256,
-      privateKey: w.cert.privateKeyPem,
+      thumbprintSha256: cert.thumbprintSha256,
+      privateKey: cert.privateKeyPem,
     };
   } else if (options.certificate === 'sha1') {
-    auth.clientCertificate = { thumbprint: w.cert.thumbprint, privateKey: w.cert.privateKeyPem };
+    auth.clientCertificate = { thumbprint: cert.thumbprint, privateKey: cert.privateKeyPem };
   } else {
     auth.clientSecret = options.secret ?? 'ccx-secret-value';
   }

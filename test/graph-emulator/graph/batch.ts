@@ -77,7 +77,9 @@ async function runItem(
   if (i.body !== undefined && !headers['content-type']) {
     return itemOf(i.id, badRequest('A request with a body must have a Content-Type header.'));
   }
-  const url = new URL(i.url.replace(/^\/?/, '/'), 'https://graph.invalid');
+  // Relative to the version; the Graph SDK's BatchRequestContent keeps the version segment in.
+  const relative = i.url.replace(/^\/?/, '/').replace(/^\/(?:v1\.0|beta)(?=\/)/, '');
+  const url = new URL(relative, 'https://graph.invalid');
   const res = await item({
     method: i.method.toUpperCase(),
     path: url.pathname,

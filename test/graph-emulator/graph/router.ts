@@ -41,6 +41,8 @@ export class GraphRouter {
     this.throttle.countHttp(isGraphResponse(caller) ? undefined : caller.tenantId);
     if (isGraphResponse(caller)) return caller;
     if (req.method === 'POST' && req.path === '/$batch') {
+      // Graph evaluates each item of a batch against the limits, not the envelope.
+      this.throttle.countOperation(req.method, req.path);
       return this.batch(req, (sub) => this.operation(sub, caller));
     }
     return this.operation(req, caller);

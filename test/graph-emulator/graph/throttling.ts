@@ -61,8 +61,7 @@ export class Throttle {
 
   /** Takes one request from the app's budget in the tenant; a 429 when there is none left. */
   admit(appId: string, tenantId: string, method: string, path: string): GraphResponse | undefined {
-    const endpoint = `${method} ${endpointOf(path)}`;
-    this.counts.byEndpoint[endpoint] = (this.counts.byEndpoint[endpoint] ?? 0) + 1;
+    this.countOperation(method, path);
     const now = this.clock.now();
     if (this.storm && this.storm.until > now) {
       if (!this.storm.tenantId || this.storm.tenantId === tenantId) {
@@ -79,6 +78,12 @@ export class Throttle {
     if (w.used >= this.budget.requests) return this.refuse(w.start + windowMs - now);
     w.used += 1;
     return undefined;
+  }
+
+  /** Counts an operation without taking from the budget (the envelope of a $batch). */
+  countOperation(method: string, path: string): void {
+    const endpoint = `${method} ${endpointOf(path)}`;
+    this.counts.byEndpoint[endpoint] = (this.counts.byEndpoint[endpoint] ?? 0) + 1;
   }
 
   requestCounts(): RequestCounts {

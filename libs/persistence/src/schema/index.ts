@@ -1,2 +1,3 @@
 export * from './tenancy';
 export * from './webhooks';
+export * from './m365';

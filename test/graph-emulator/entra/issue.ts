@@ -106,9 +106,8 @@ export async function mintIdToken(
 export const clientInfo = (user: EmulatedUser): string =>
   Buffer.from(JSON.stringify({ uid: user.id, utid: user.tenantId })).toString('base64url');
 
-/** The response's `scope`: Graph permissions by bare name, other resources' fully qualified. */
+/** The response's `scope`: the granted permissions, fully qualified (as the docs' examples show). */
 export function responseScope(resource: Resource, scp: string[], oidc: Set<string>): string {
-  const qualified =
-    resource.kind === 'graph' ? scp : scp.map((s) => `${resourcePrefix(resource)}/${s}`);
+  const qualified = scp.map((s) => `${resourcePrefix(resource)}/${s}`);
   return [...qualified, ...[...oidc].filter((s) => s !== 'offline_access')].join(' ');
 }

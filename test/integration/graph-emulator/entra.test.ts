@@ -192,6 +192,36 @@ describe('authorization code with PKCE', () => {
   });
 });
 
+describe('multi-tenant sign-in', () => {
+  it('signs a user in through /organizations into their own tenant', async () => {
+    const cca = msalApp(w, { tenant: 'organizations' });
+    w.m365.directory.grant(w.fabrikam.id, w.ccx.clientId, { delegatedScopes: ['access_as_user'] });
+    const pkce = await new CryptoProvider().generatePkceCodes();
+    const url = await cca.getAuthCodeUrl({
+      scopes: [w.apiScope],
+      redirectUri: REDIRECT_URI,
+      codeChallenge: pkce.challenge,
+      codeChallengeMethod: 'S256',
+    });
+    expect(url.startsWith(`${w.m365.url}/organizations/oauth2/v2.0/authorize?`)).toBe(true);
+    const back = await signIn(w, url, 'bob@fabrikam.example');
+    const code = new URL(back.location ?? '').searchParams.get('code') ?? '';
+    const result = await cca.acquireTokenByCode({
+      code,
+      scopes: [w.apiScope],
+      redirectUri: REDIRECT_URI,
+      codeVerifier: pkce.verifier,
+    });
+    const { payload } = await jwtVerify(result.accessToken, await tenantKeys(w, w.fabrikam.id), {
+      issuer: `${w.m365.url}/${w.fabrikam.id}/v2.0`,
+      audience: w.ccx.clientId,
+    });
+    expect(payload).toMatchObject({ tid: w.fabrikam.id, oid: w.bob.id, scp: 'access_as_user' });
+    expect(payload['roles']).toBeUndefined();
+    w.m365.directory.revoke(w.fabrikam.id, w.ccx.clientId);
+  });
+});
+
 describe('on-behalf-of', () => {
   it('trades a Teams tab token for our API into a delegated Graph token for the same user', async () => {
     // The Teams tab (a public client) signs Alice in for our API, as Teams SSO would.
@@ -218,6 +248,8 @@ describe('on-behalf-of', () => {
       scope: w.apiScope,
     });
     expect(tabToken.status).toBe(200);
+    expect(tabToken.body['scope']).toBe(`${w.apiScope} openid`);
+    expect(tabToken.body['refresh_token']).toBeUndefined();
     const assertion = String(tabToken.body['access_token']);
 
     const obo = await msalApp(w).acquireTokenOnBehalfOf({

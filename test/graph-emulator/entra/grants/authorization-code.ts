@@ -50,7 +50,8 @@ export async function authorizationCode(g: GrantContext): Promise<TokenResponse>
   const signedInFor = parseScopes(code.scope, g.ctx.directory).oidc;
   const response = await delegatedResponse(g, tenant, user, request, {
     ...(code.nonce !== undefined ? { nonce: code.nonce } : {}),
-    oidc: new Set([...request.oidc].filter((s) => signedInFor.has(s))),
+    // id token and refresh token follow what the sign-in asked for (openid, offline_access).
+    oidc: signedInFor,
   });
   code.redeemed = true;
   return response;

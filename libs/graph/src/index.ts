@@ -6,3 +6,4 @@ export * from './presence-types';
 export * from './presence-api';
 export * from './jwks';
 export * from './notifications';
+export * from './app-token';

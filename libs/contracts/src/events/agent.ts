@@ -47,6 +47,10 @@ export const agentEvents = {
       availability: teamsAvailability,
       activity: teamsActivity,
       agentId: z.string().optional(),
+      /** How presence sync learned it: a Graph change notification or a poll. */
+      source: z.enum(['notification', 'poll']).optional(),
+      /** Graph's sequenceNumber of this presence, when Graph gave one. */
+      sequence: z.string().optional(),
     }),
   },
   'presence.publish-requested': {

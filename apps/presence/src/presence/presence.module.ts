@@ -1,0 +1,157 @@
+import {
+  Inject,
+  Module,
+  type DynamicModule,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { readFileSync } from 'node:fs';
+import { teamsAvailability } from '@ccx/contracts';
+import { EVENT_BUS, type EventBus, type Subscription } from '@ccx/event-bus';
+import { entraJwks, GraphThrottle, httpAgent } from '@ccx/graph';
+import { LIVE_CONFIG, type LiveConfig } from '@ccx/live-config';
+import type { Logger, Registry } from '@ccx/observability';
+import { DATABASE, type DatabaseHandle } from '@ccx/persistence';
+import { PresenceRuntime, type PresenceUpdate } from '@ccx/presence-sync';
+import { HealthRegistry, LOGGER, METRICS } from '@ccx/service-kit';
+import type { PresenceConfig } from '../config';
+import { TenantConnections } from './connections';
+import { loadEncryption } from './encryption';
+import { GraphNotificationsController, PresenceStatusController } from './graph-controller';
+import { PresenceHolder } from './presence-holder';
+import { registerPresenceMetrics } from './presence-metrics';
+import { TrackedUsers } from './tracked-users';
+
+const CONFIG = Symbol('PRESENCE_CONFIG');
+
+class PresenceLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+  private subscription?: Subscription;
+  private timer?: NodeJS.Timeout;
+  private pass?: Promise<void>;
+
+  constructor(
+    @Inject(CONFIG) private readonly config: PresenceConfig,
+    @Inject(PresenceHolder) private readonly holder: PresenceHolder,
+    @Inject(EVENT_BUS) private readonly bus: EventBus,
+    @Inject(LIVE_CONFIG) private readonly live: LiveConfig,
+    @Inject(DATABASE) private readonly database: DatabaseHandle,
+    @Inject(HealthRegistry) private readonly health: HealthRegistry,
+    @Inject(METRICS) private readonly metrics: Registry,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  async onApplicationBootstrap() {
+    const c = this.config;
+    const log = this.logger.child({ component: 'presence' });
+    const agent = httpAgent(
+      c.M365_EXTRA_CA_FILE ? { extraCaPem: readFileSync(c.M365_EXTRA_CA_FILE, 'utf8') } : {},
+    );
+    const throttle = new GraphThrottle({
+      ratePerSecond: c.PRESENCE_GRAPH_RATE,
+      burst: c.PRESENCE_GRAPH_BURST,
+    });
+    const connections = new TenantConnections(this.database.db, {
+      masterKey: c.MASTER_KEY,
+      agent,
+      throttle,
+      authority: c.M365_AUTHORITY,
+      graphUrl: c.GRAPH_URL,
+      log,
+    });
+    const tracked = new TrackedUsers(this.live);
+    const encryption = loadEncryption(c.PRESENCE_CERT_FILE, c.PRESENCE_KEY_FILE);
+    const published = { notification: 0, poll: 0 };
+    const publish = async (tenantId: string, update: PresenceUpdate) => {
+      const agentId = tracked.agentOf(tenantId, update.userId);
+      const availability = teamsAvailability.parse(update.availability);
+      await this.bus.publish('presence.changed', {
+        tenantId,
+        data: {
+          userId: update.userId,
+          availability,
+          activity: update.activity,
+          ...(agentId ? { agentId } : {}),
+          source: update.source,
+          ...(update.sequence !== undefined ? { sequence: update.sequence } : {}),
+        },
+      });
+      published[update.source]++;
+    };
+    const runtime = new PresenceRuntime({
+      connections: () => connections.load(),
+      trackedUsers: (tenantId) => tracked.load(tenantId),
+      publish,
+      ...(c.PRESENCE_PUBLIC_URL ? { publicUrl: c.PRESENCE_PUBLIC_URL } : {}),
+      ...(encryption ? { encryption } : {}),
+      clientStateKey: c.MASTER_KEY,
+      jwks: entraJwks(agent, c.M365_AUTHORITY),
+      authority: c.M365_AUTHORITY,
+      pollIntervalMs: c.PRESENCE_POLL_MS,
+      lifetimeMs: c.PRESENCE_SUBSCRIPTION_MS,
+      renewBeforeMs: c.PRESENCE_RENEW_BEFORE_MS,
+      writeBackMinutes: c.PRESENCE_WRITE_BACK_MINUTES,
+      onProblem: (message, detail) => log.warn(detail, message),
+    });
+    this.holder.runtime = runtime;
+    this.subscription = await this.bus.subscribe(
+      'presence',
+      ['agent.state-changed'],
+      async (event) => {
+        const userId = await tracked.userOf(event.tenantId, event.data.agentId);
+        if (!userId) return;
+        await runtime.agentChanged(
+          event.tenantId,
+          userId,
+          event.data.state === 'busy',
+          event.data.version,
+        );
+      },
+      { concurrency: 16 },
+    );
+    const refresh = () => {
+      this.pass ??= runtime
+        .refresh()
+        .catch((err: unknown) => log.error({ err: String(err) }, 'presence sync pass failed'))
+        .finally(() => {
+          this.pass = undefined;
+        });
+      return this.pass;
+    };
+    void refresh();
+    this.timer = setInterval(() => void refresh(), c.PRESENCE_SYNC_MS);
+    this.timer.unref();
+    registerPresenceMetrics(this.metrics, runtime, this.holder, throttle, published);
+    this.health.register('presence', () => {
+      const tenants = [...runtime.stats().values()];
+      return Promise.resolve({
+        tenants: tenants.length,
+        tracked: tenants.reduce((n, t) => n + t.tracked, 0),
+        subscriptions: tenants.reduce((n, t) => n + t.subscriptions, 0),
+      });
+    });
+    log.info(
+      { notifications: c.PRESENCE_PUBLIC_URL ?? 'none (polling only)', encrypted: !!encryption },
+      'presence sync started',
+    );
+  }
+
+  async onApplicationShutdown() {
+    if (this.timer) clearInterval(this.timer);
+    await this.pass;
+    await this.subscription?.close();
+    await this.holder.runtime?.close();
+  }
+}
+
+@Module({})
+export class PresenceModule {
+  static forRoot(config: PresenceConfig, live: DynamicModule): DynamicModule {
+    return {
+      module: PresenceModule,
+      imports: [live],
+      controllers: [GraphNotificationsController, PresenceStatusController],
+      providers: [{ provide: CONFIG, useValue: config }, PresenceHolder, PresenceLifecycle],
+      exports: [PresenceHolder],
+    };
+  }
+}

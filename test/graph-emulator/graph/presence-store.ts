@@ -20,6 +20,8 @@ export interface PresenceView {
 export class PresenceStore {
   private readonly users = new Map<string, UserPresence>();
   private readonly shown = new Map<string, PresenceView>();
+  /** Users whose presence time alone can change (app sessions, preferred presence). */
+  private readonly timed = new Set<UserPresence>();
   private sequence = 0;
 
   constructor(
@@ -50,6 +52,8 @@ export class PresenceStore {
   refresh(userId: string, tenantId: string): PresenceView {
     const p = this.user(userId, tenantId);
     const state = p.current(this.clock.now());
+    if (p.hasTimers()) this.timed.add(p);
+    else this.timed.delete(p);
     const before = this.shown.get(userId);
     if (
       before &&
@@ -77,8 +81,6 @@ export class PresenceStore {
 
   /** Re-evaluates users whose presence can change with time alone. */
   sweep(): void {
-    for (const p of this.users.values()) {
-      if (p.hasTimers()) this.refresh(p.userId, p.tenantId);
-    }
+    for (const p of [...this.timed]) this.refresh(p.userId, p.tenantId);
   }
 }

@@ -104,7 +104,8 @@ export interface Received {
 /**
  * A subscriber's HTTPS endpoint (certificate from its own test CA, which Graph is told to trust):
  * answers the validation handshake by echoing the token, records every POST, and answers
- * notifications with `notificationStatus` (202 unless a test changes it).
+ * change notifications with `notificationStatus` (202 unless a test changes it) and lifecycle
+ * notifications (path /lifecycle) with 202.
  */
 export interface Receiver {
   url: string;
@@ -159,7 +160,7 @@ export async function startReceiver(graph: GraphControl): Promise<Receiver> {
         res.writeHead(200, { 'Content-Type': 'text/plain' }).end(answer);
         return;
       }
-      res.writeHead(receiver.notificationStatus).end();
+      res.writeHead(url.pathname === '/lifecycle' ? 202 : receiver.notificationStatus).end();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));

@@ -68,7 +68,7 @@ export function appInAuthority(
   return app;
 }
 
-const appNotFound = (clientId: string, where: string): OAuthFailure =>
+export const appNotFound = (clientId: string, where: string): OAuthFailure =>
   new OAuthFailure(
     400,
     'unauthorized_client',

@@ -2,9 +2,15 @@ import { randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
 import type { EmulatorContext } from '../context';
 import type { EmulatedApp, EmulatedUser } from '../directory';
-import { appInAuthority, isInstalled, resolveAuthority, type Authority } from './authority';
+import {
+  appInAuthority,
+  appNotFound,
+  isInstalled,
+  resolveAuthority,
+  type Authority,
+} from './authority';
 import { delegatedScopes } from './consent';
-import { describe, OAuthFailure } from './failure';
+import { errorDescription, OAuthFailure } from './failure';
 import { optional, parseForm, required, type OAuthForm } from './form';
 import { requireResourceIn } from './grants/shared';
 import { opaque } from './ids';
@@ -257,12 +263,7 @@ function checkConsent(
 ): void {
   const tenant = ctx.directory.tenant(user.tenantId);
   if (!isInstalled(client, tenant)) {
-    if (!client.multiTenant)
-      appInAuthority(ctx.directory, client.clientId, {
-        kind: 'tenant',
-        segment: tenant.id,
-        tenant,
-      });
+    if (!client.multiTenant) throw appNotFound(client.clientId, tenant.domain);
     throw new OAuthFailure(
       400,
       'consent_required',
@@ -278,7 +279,7 @@ function checkConsent(
 
 const errorParams = (e: OAuthFailure): Record<string, string> => ({
   error: e.suberror === 'consent_required' ? 'consent_required' : e.error,
-  error_description: describe(e.aadsts, e.description),
+  error_description: errorDescription(e.aadsts, e.description),
 });
 
 function sendBack(

@@ -18,7 +18,7 @@ export class OAuthFailure extends Error {
 }
 
 /** The error_description text as Entra ID words it: code, message, trace and correlation ids. */
-export function describe(aadsts: number, description: string): string {
+export function errorDescription(aadsts: number, description: string): string {
   const trace = randomUUID();
   return `AADSTS${aadsts}: ${description} Trace ID: ${trace} Correlation ID: ${trace} Timestamp: ${new Date().toISOString()}`;
 }

@@ -2,6 +2,8 @@ import express from 'express';
 import type { EmulatorPart } from '../context';
 import { authorizeGet, authorizePost } from './authorize';
 import { instanceDiscovery, keys, openIdConfiguration } from './discovery';
+import { OAuthFailure } from './failure';
+import { sendFailure } from './render';
 import { EntraState } from './state';
 import { tokenEndpoint } from './token';
 
@@ -20,6 +22,17 @@ export const mountEntra: EmulatorPart = (router, ctx) => {
   router.get('/:tenant/oauth2/v2.0/authorize', authorizeGet(ctx, state));
   router.post('/:tenant/oauth2/v2.0/authorize', form, authorizePost(ctx, state));
   router.post('/:tenant/oauth2/v2.0/token', form, tokenEndpoint(ctx, state));
+  router.get('/:tenant/oauth2/v2.0/token', (_req, res) =>
+    sendFailure(
+      res,
+      new OAuthFailure(
+        400,
+        'invalid_request',
+        900561,
+        'The endpoint only accepts POST requests. Received a GET request.',
+      ),
+    ),
+  );
   router.get('/:tenant/oauth2/v2.0/logout', (req, res) => {
     const target = req.query['post_logout_redirect_uri'];
     if (typeof target === 'string' && /^https?:\/\//.test(target)) res.redirect(302, target);

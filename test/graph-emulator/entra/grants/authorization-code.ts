@@ -35,7 +35,7 @@ export async function authorizationCode(g: GrantContext): Promise<TokenResponse>
       'The provided authorization code or refresh token has expired due to inactivity. Send a new interactive authorization request for this user and resource.',
     );
   }
-  requireSameTenant(g.authority, code.tenantId);
+  requireSameTenant(g.authority, code.tenantId, 'Authorization Code');
   if (redirectUri !== code.redirectUri) {
     throw invalidGrant(
       500112,

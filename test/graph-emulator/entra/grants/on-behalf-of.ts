@@ -41,7 +41,7 @@ export async function onBehalfOf(g: GrantContext): Promise<TokenResponse> {
       'The assertion does not represent a user: the on-behalf-of flow only works for user principals.',
     );
   }
-  requireSameTenant(g.authority, tenant.id);
+  requireSameTenant(g.authority, tenant.id, 'assertion');
   return delegatedResponse(g, tenant, user, request, { oidc: request.oidc });
 }
 

@@ -45,7 +45,7 @@ export async function refreshToken(g: GrantContext): Promise<TokenResponse> {
       `The refresh token has expired due to inactivity. The token was issued on ${new Date(grant.issuedAt).toISOString()} and was inactive for 90.00:00:00.`,
     );
   }
-  requireSameTenant(g.authority, grant.tenantId);
+  requireSameTenant(g.authority, grant.tenantId, 'Refresh Token');
   const user = g.ctx.directory.findUser(grant.tenantId, grant.userId);
   if (!user)
     throw new OAuthFailure(

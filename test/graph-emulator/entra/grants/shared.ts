@@ -41,14 +41,14 @@ export function requireResourceIn(tenant: EmulatedTenant, request: ScopeRequest)
   }
 }
 
-/** The tenant a token is issued in; on /common and /organizations it is the user's. */
-export function requireSameTenant(authority: Authority, tenantId: string): void {
+/** A code or refresh token is redeemed in its own tenant; /common and /organizations accept any. */
+export function requireSameTenant(authority: Authority, tenantId: string, what: string): void {
   if (authority.kind === 'tenant' && authority.tenant.id !== tenantId) {
     throw new OAuthFailure(
       400,
       'invalid_grant',
       700005,
-      'Provided Authorization Code is intended to use against other tenant, thus rejected.',
+      `Provided ${what} is intended to use against other tenant, thus rejected.`,
     );
   }
 }

@@ -1,6 +1,7 @@
 import express from 'express';
 import type { EmulatorPart } from '../context';
-import { authorizeGet, authorizePost } from './authorize';
+import { authorizeGet } from './authorize';
+import { authorizePost } from './sign-in';
 import { instanceDiscovery, keys, openIdConfiguration } from './discovery';
 import { OAuthFailure } from './failure';
 import { sendFailure } from './render';

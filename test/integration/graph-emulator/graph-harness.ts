@@ -111,7 +111,9 @@ export interface Receiver {
   url: string;
   received: Received[];
   notificationStatus: number;
-  handshake: 'echo' | 'fail' | 'wrong-token';
+  handshake: 'echo' | 'fail' | 'wrong-token' | 'hang';
+  /** Delay before answering change notifications (a slow endpoint). */
+  notificationDelayMs: number;
   /** Notification POSTs (not validations) whose path is `path`, parsed. */
   posts(
     path: string,
@@ -129,6 +131,7 @@ export async function startReceiver(graph: GraphControl): Promise<Receiver> {
     received: [],
     notificationStatus: 202,
     handshake: 'echo',
+    notificationDelayMs: 0,
     posts: (path) =>
       receiver.received
         .filter((r) => r.path === path && !r.query.has('validationToken'))
@@ -152,6 +155,7 @@ export async function startReceiver(graph: GraphControl): Promise<Receiver> {
       });
       const token = url.searchParams.get('validationToken');
       if (token !== null) {
+        if (receiver.handshake === 'hang') return;
         if (receiver.handshake === 'fail') {
           res.writeHead(500).end();
           return;
@@ -160,7 +164,12 @@ export async function startReceiver(graph: GraphControl): Promise<Receiver> {
         res.writeHead(200, { 'Content-Type': 'text/plain' }).end(answer);
         return;
       }
-      res.writeHead(url.pathname === '/lifecycle' ? 202 : receiver.notificationStatus).end();
+      if (url.pathname === '/lifecycle') {
+        res.writeHead(202).end();
+        return;
+      }
+      const status = receiver.notificationStatus;
+      setTimeout(() => res.writeHead(status).end(), receiver.notificationDelayMs);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));

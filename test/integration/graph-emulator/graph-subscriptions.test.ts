@@ -3,6 +3,7 @@ import { GraphError, type Client } from '@microsoft/microsoft-graph-client';
 import { createLocalJWKSet, jwtVerify } from 'jose';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CHANGE_TRACKING_APP_ID } from '../../graph-emulator/graph';
+import { DEFAULT_DELIVERY } from '../../graph-emulator/graph/delivery';
 import {
   makeEncryptionKeys,
   startGraphHarness,
@@ -33,6 +34,8 @@ afterEach(async () => {
     await client.api(`/subscriptions/${sub.id}`).delete();
   receiver.handshake = 'echo';
   receiver.notificationStatus = 202;
+  receiver.notificationDelayMs = 0;
+  h.graph.configureDelivery(DEFAULT_DELIVERY);
   await h.graph.flush(); // what a test queued last arrives now, not in the next test
   receiver.received.length = 0;
 });
@@ -114,6 +117,15 @@ describe('creating a subscription', () => {
     expect(mismatch.code).toBe('ValidationError');
     expect(mismatch.message).toMatch(/must exactly match validationToken/);
     expect(h.graph.listSubscriptions()).toEqual([]);
+  });
+
+  it('fails with "timed out" when the endpoint does not answer the handshake in time', async () => {
+    h.graph.configureDelivery({ handshakeTimeoutMs: 300 }); // 10 s in the service
+    receiver.handshake = 'hang';
+    const failed = await refusal(create(subscription()));
+    expect(failed.statusCode).toBe(400);
+    expect(failed.code).toBe('ValidationError');
+    expect(failed.message).toBe('Subscription validation request timed out.');
   });
 
   it('refuses what the documentation rules out', async () => {
@@ -239,6 +251,33 @@ describe('change notifications', () => {
     );
     expect([...(sequences ?? [])].sort()).toEqual(sequences);
     h.graph.endClientSession(h.alice.id);
+    h.graph.endClientSession(h.bob.id);
+  });
+
+  it('counts an answer later than the delivery timeout as a failure and delivers again later', async () => {
+    await create(subscription());
+    h.graph.configureDelivery({ deliveryTimeoutMs: 300 }); // 3 s in the service
+    receiver.notificationDelayMs = 1_000;
+    h.graph.setClientSession(h.bob.id, 'Busy', 'InACall');
+    await h.graph.flush();
+    const first = h.graph.deliveryLog().filter((e) => e.kind === 'notification');
+    expect(first.at(-1)).toMatchObject({
+      attempt: 1,
+      error: expect.stringMatching(/Timeout|Abort/),
+    });
+
+    receiver.notificationDelayMs = 0;
+    h.m365.clock.advance(10_000);
+    await h.graph.flush();
+    expect(
+      h.graph
+        .deliveryLog()
+        .filter((e) => e.kind === 'notification')
+        .at(-1),
+    ).toMatchObject({
+      attempt: 2,
+      status: 202,
+    });
     h.graph.endClientSession(h.bob.id);
   });
 

@@ -1,7 +1,7 @@
 // The real @azure/msal-node against the emulated Entra ID: client credentials (secret, certificate),
 // auth code + PKCE through the sign-in form, silent refresh once the token expired, on-behalf-of,
 // and tokens checked with jose against the published JWKS, across a signing key rotation.
-import { CryptoProvider } from '@azure/msal-node';
+import { CryptoProvider, ResponseMode } from '@azure/msal-node';
 import { decodeProtectedHeader, jwtVerify } from 'jose';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
@@ -189,6 +189,48 @@ describe('authorization code with PKCE', () => {
       upn: 'alice@contoso.example',
       idtyp: 'user',
     });
+  });
+});
+
+describe('delegated service sign-in kept across restarts', () => {
+  it('refreshes from a serialized MSAL cache in a new process, and from a bare refresh token', async () => {
+    const scopes = [`${GRAPH}/Presence.ReadWrite`];
+    const { cca } = await signInAlice(scopes);
+    const serialized = cca.getTokenCache().serialize();
+    const refreshToken = Object.values(
+      (JSON.parse(serialized) as { RefreshToken: Record<string, { secret: string }> }).RefreshToken,
+    )[0]?.secret;
+    expect(refreshToken).toBeTruthy();
+
+    const restarted = msalApp(w);
+    restarted.getTokenCache().deserialize(serialized);
+    const [account] = await restarted.getTokenCache().getAllAccounts();
+    if (!account) throw new Error('no account in the restored cache');
+    const silent = await restarted.acquireTokenSilent({ account, scopes, forceRefresh: true });
+    expect(await w.m365.signer.verify(silent.accessToken, GRAPH)).toMatchObject({
+      scp: 'Presence.ReadWrite',
+      oid: w.alice.id,
+    });
+
+    const byRefresh = await msalApp(w).acquireTokenByRefreshToken({
+      refreshToken: refreshToken ?? '',
+      scopes,
+    });
+    expect(byRefresh?.accessToken).toBeTruthy();
+  });
+
+  it('posts the code back with response_mode=form_post', async () => {
+    const url = await msalApp(w).getAuthCodeUrl({
+      scopes: [w.apiScope],
+      redirectUri: REDIRECT_URI,
+      responseMode: ResponseMode.FORM_POST,
+      state: 'fp',
+    });
+    const page = await signIn(w, url, 'alice@contoso.example');
+    expect(page.status).toBe(200);
+    expect(page.html).toContain(`<form method="post" action="${REDIRECT_URI}">`);
+    expect(page.html).toMatch(/name="code" value="[^"]+"/);
+    expect(page.html).toContain('name="state" value="fp"');
   });
 });
 

@@ -5,6 +5,7 @@ import { DatabaseModule } from '@ccx/persistence';
 import type { ServiceContext } from '@ccx/service-kit';
 import type { ApiConfig } from './config';
 import { apiFeatures } from './features';
+import { m365Options } from './m365';
 import { buildApiDocument } from './openapi';
 
 @Module({})
@@ -24,6 +25,7 @@ export class ApiAppModule {
           masterKey: config.MASTER_KEY,
           openApiDocument: buildApiDocument(),
           promptDir: config.API_PROMPT_DIR,
+          m365: m365Options(config),
         }),
         ...apiFeatures.map((feature) => feature.module(config)),
       ],

@@ -15,6 +15,22 @@ export const apiConfigSchema = z.object({
   MASTER_KEY: secret(z.string().min(16), 'MASTER_KEY'),
   /** Prompts flows may play (WAV files); the same default as the media worker's MEDIA_PROMPT_DIR. */
   API_PROMPT_DIR: z.string().min(1).default('prompts'),
+  /** Entra ID's login host (the Microsoft 365 emulator's URL in tests). */
+  M365_AUTHORITY: z.url().default('https://login.microsoftonline.com'),
+  /** PEM file of an extra CA trusted on the way to Entra ID (emulator, TLS-inspecting proxy). */
+  M365_EXTRA_CA_FILE: z.string().min(1).optional(),
+  /** Our API's client id and/or Application ID URI, comma-separated; empty: no Entra bearers. */
+  M365_API_AUDIENCES: z
+    .string()
+    .default('')
+    .transform((s) =>
+      s
+        .split(',')
+        .map((a) => a.trim())
+        .filter(Boolean),
+    ),
+  /** Public base URL of this API, under which Entra ID redirects back (/v1/m365/.../callback). */
+  M365_REDIRECT_BASE_URL: z.url().optional(),
   /** WEBHOOK_*: delivery timing, private-target policy (docs/webhooks.md). */
   ...webhookConfigShape,
 });

@@ -30,6 +30,9 @@ export { countryCode } from './resources/country';
 // OpenAPI
 export * from './openapi/routes';
 export * from './openapi/control-plane-routes';
+// Microsoft 365
+export * from './m365/m365.options';
+export * from './m365/connection.schemas';
 // Nest wiring
 export * from './http/tokens';
 export * from './http/access';

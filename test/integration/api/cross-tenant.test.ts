@@ -8,7 +8,9 @@ import {
   collections,
   parameterFixtures as baseParameterFixtures,
   queryRoutes as baseQueryRoutes,
+  isSingletonRoute,
   seedTenant,
+  singletonRoutes,
   type FixtureContext,
   type Refs,
 } from './support/fixtures';
@@ -29,6 +31,8 @@ import { snapshot, API_TABLES } from './support/snapshot';
  */
 const ops = operationsOf(buildApiDocument());
 const tenantOps = ops.filter((o) => o.access === 'tenant');
+/** Tenant routes on collections of objects (singletons are attacked by their own test). */
+const collectionOps = tenantOps.filter((o) => !isSingletonRoute(o.path));
 const operatorOps = ops.filter((o) => o.access === 'operator');
 const label = (o: Operation) => `${o.method.toUpperCase()} ${o.path}`;
 
@@ -63,20 +67,20 @@ async function paramsFor(op: Operation, ctx: FixtureContext): Promise<Record<str
   );
 }
 
-const documentedCollections = tenantOps
+const documentedCollections = collectionOps
   .filter((o) => !o.path.includes('{') && !queryRoutes[o.path] && !calculatorBodies[o.path])
   .map((o) => o.path);
 
-const itemOps = tenantOps.filter((o) => o.path.includes('{'));
-const listOps = tenantOps.filter(
+const itemOps = collectionOps.filter((o) => o.path.includes('{'));
+const listOps = collectionOps.filter(
   (o) => o.method === 'get' && !o.path.includes('{') && !queryRoutes[o.path],
 );
-const queryOps = tenantOps.filter((o) => o.method === 'get' && queryRoutes[o.path]);
-const createOps = tenantOps.filter(
+const queryOps = collectionOps.filter((o) => o.method === 'get' && queryRoutes[o.path]);
+const createOps = collectionOps.filter(
   (o) => o.method === 'post' && !o.path.includes('{') && !calculatorBodies[o.path],
 );
-const calculatorOps = tenantOps.filter((o) => o.method === 'post' && calculatorBodies[o.path]);
-const patchOps = tenantOps.filter((o) => o.method === 'patch' && o.path.endsWith('/{id}'));
+const calculatorOps = collectionOps.filter((o) => o.method === 'post' && calculatorBodies[o.path]);
+const patchOps = collectionOps.filter((o) => o.method === 'patch' && o.path.endsWith('/{id}'));
 
 describe.each(backends)('cross-tenant isolation (%s)', (backend) => {
   let api: TestApi;
@@ -148,7 +152,7 @@ describe.each(backends)('cross-tenant isolation (%s)', (backend) => {
   }
 
   it('has a fixture for every tenant route of the document', () => {
-    const uncovered = tenantOps.filter((op) =>
+    const uncovered = collectionOps.filter((op) =>
       op.path.includes('{')
         ? theirParams.get(label(op)) instanceof Error
         : !collections[op.path] && !queryRoutes[op.path] && !calculatorBodies[op.path],
@@ -269,6 +273,27 @@ describe.each(backends)('cross-tenant isolation (%s)', (backend) => {
       expect(asTenant.status, asTenant.text).toBe(403);
       const anonymous = await unchanged(() => api.http()[op.method](path));
       expect(anonymous.status).toBe(401);
+    },
+  );
+
+  it.each(Object.entries(singletonRoutes))(
+    "%s: tenant A reads, replaces and deletes only its own, never tenant B's",
+    async (path, fixture) => {
+      const theirs = fixture.put(2);
+      expect((await b.put(path, theirs)).status).toBe(200);
+      const mineBody = fixture.put(1);
+      expect((await a.put(path, mineBody)).status).toBe(200);
+      const got = await a.get(path);
+      expect(got.status).toBe(200);
+      expect(JSON.stringify(got.body)).not.toContain(String(theirs['entraTenantId']));
+      const withTenant = await unchanged(() => a.put(path, { ...mineBody, tenantId: 'tenant-b' }));
+      expect(withTenant.status).toBe(400);
+      expect(fieldsOf(withTenant.body)).toContain('tenantId');
+      expect((await a.delete(path)).status).toBe(204);
+      expect((await a.get(path)).status).toBe(404);
+      const still = await b.get(path);
+      expect(still.status).toBe(200);
+      expect(still.body).toMatchObject({ entraTenantId: theirs['entraTenantId'] });
     },
   );
 

@@ -1,11 +1,14 @@
 import { and, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import { apiKeys, tenants, type Database } from '@ccx/persistence';
 import { apiKeyScopes, constantTimeEqual, hashApiKey, type ApiKeyScope } from '@ccx/security';
+import type { EntraPrincipal } from '@ccx/auth';
 import { forbidden, unauthorized } from '../problem/problem';
 
+/** Who is calling: the operator, a tenant API key, or a user signed in with Microsoft 365. */
 export type Principal =
   | { kind: 'operator' }
-  | { kind: 'tenant'; tenantId: string; keyId: string; scopes: readonly ApiKeyScope[] };
+  | { kind: 'tenant'; tenantId: string; keyId: string; scopes: readonly ApiKeyScope[] }
+  | EntraPrincipal;
 
 export type TenantPrincipal = Extract<Principal, { kind: 'tenant' }>;
 

@@ -46,9 +46,11 @@ export class AccessLogInterceptor implements NestInterceptor {
           ms: Number((process.hrtime.bigint() - started) / 1000n) / 1000,
           ...(principal?.kind === 'tenant'
             ? { tenantId: principal.tenantId, keyId: principal.keyId }
-            : principal
-              ? { operator: true }
-              : {}),
+            : principal?.kind === 'user'
+              ? { tenantId: principal.tenantId, userId: principal.userId }
+              : principal
+                ? { operator: true }
+                : {}),
         };
         if (status >= 500) this.logger.error(line, 'api request');
         else this.logger.info(line, 'api request');

@@ -33,7 +33,7 @@ export class ApiKeysController {
     @CurrentPrincipal() principal: Principal,
     @Body() body: unknown,
   ) {
-    return this.keys.issue(scope, body, principal.kind === 'tenant' ? principal.scopes : []);
+    return this.keys.issue(scope, body, principal.kind === 'operator' ? [] : principal.scopes);
   }
 
   @Get(':id')

@@ -3,12 +3,15 @@ import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { EVENT_BUS, type EventBus } from '@ccx/event-bus';
 import type { Logger } from '@ccx/observability';
 import type { DatabaseHandle } from '@ccx/persistence';
+import { DelegatedGraphTokens } from '@ccx/auth';
 import { SecretBox } from '@ccx/security';
 import { LOGGER } from '@ccx/service-kit';
 import { ApiKeysService } from '../api-keys/api-keys.service';
 import { Authenticator } from '../api-keys/authenticator';
 import { ConfigEvents } from '../events/config-events';
 import { IdempotencyStore } from '../idempotency/idempotency.store';
+import type { M365Options } from '../m365/m365.options';
+import { m365Controllers, m365Providers } from '../m365/m365.providers';
 import { TenantScopeFactory } from '../persistence/tenant-scope.factory';
 import { UnitOfWork } from '../persistence/unit-of-work';
 import { tenantResources } from '../resources';
@@ -39,6 +42,8 @@ export interface ControlPlaneOptions {
   openApiDocument: object;
   /** API_PROMPT_DIR: where flows' prompts must exist (default `prompts`). */
   promptDir?: string;
+  /** Microsoft 365 (M365_*): connections, sign-in, Entra ID bearer tokens; off when absent. */
+  m365?: M365Options;
 }
 
 /**
@@ -62,6 +67,7 @@ export class ControlPlaneModule {
         RoutingController,
         QueueIntervalsController,
         ...tenantResources.map(resourceController),
+        ...m365Controllers,
       ],
       providers: [
         { provide: OPENAPI_DOCUMENT, useValue: options.openApiDocument },
@@ -121,6 +127,7 @@ export class ControlPlaneModule {
           inject: [UnitOfWork],
           useFactory: (uow: UnitOfWork) => new QueueIntervalsReader(uow),
         },
+        ...m365Providers(options.m365),
         AuthGuard,
         IdempotencyInterceptor,
         { provide: APP_GUARD, useExisting: AuthGuard },
@@ -138,6 +145,7 @@ export class ControlPlaneModule {
         ResourceService,
         ApiKeysService,
         TenantsService,
+        DelegatedGraphTokens,
       ],
     };
   }

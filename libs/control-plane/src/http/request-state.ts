@@ -31,5 +31,5 @@ export function scopeOf(req: object): TenantScope {
 export function ownerOf(req: object): string | undefined {
   const principal = states.get(req)?.principal;
   if (!principal) return undefined;
-  return principal.kind === 'tenant' ? principal.tenantId : '#operator';
+  return principal.kind === 'operator' ? '#operator' : principal.tenantId;
 }

@@ -18,6 +18,7 @@ import {
   registerCommonComponents,
   registerRoute,
 } from './routes';
+import { registerM365 } from '../m365/m365.openapi';
 import { registerRouting } from './routing-routes';
 
 export type OpenApiContribution = (registry: OpenAPIRegistry) => void;
@@ -244,6 +245,7 @@ export const controlPlaneOpenApi: OpenApiContribution = (registry) => {
   registerResources(registry);
   registerBandwidth(registry);
   registerRouting(registry);
+  registerM365(registry);
 };
 
 export type ApiDocumentInfo = Parameters<OpenApiGeneratorV31['generateDocument']>[0]['info'];

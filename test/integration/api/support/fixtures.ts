@@ -228,6 +228,25 @@ export const queryRoutes: Record<string, QueryRouteFixture> = {
   },
 };
 
+/**
+ * Tenant routes on a singleton of the caller's tenant (no id in the path: the row is chosen by
+ * the caller's tenant alone), with the PUT body that creates it. The cross-tenant suite checks
+ * that tenant A never reads, changes or deletes tenant B's, and leaves these out of the
+ * collection checks.
+ */
+export const singletonRoutes: Record<string, { put(n: number): Body }> = {
+  '/v1/m365/connection': {
+    put: (n) => ({
+      entraTenantId: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
+      clientId: `11111111-0000-4000-8000-${String(n).padStart(12, '0')}`,
+      credential: { kind: 'secret', secret: `client-secret-value-${n}` },
+    }),
+  },
+};
+
+export const isSingletonRoute = (path: string): boolean =>
+  Object.keys(singletonRoutes).some((s) => path === s || path.startsWith(`${s}/`));
+
 /** Bodies for POST routes on an object (actions such as replay); default `{}`. */
 export const actionBodies: Record<string, Body> = {};
 

@@ -14,6 +14,7 @@ export const API_TABLES = [
   'experts',
   'idempotency_keys',
   'webhook_subscriptions',
+  'm365_connections',
 ] as const;
 
 export type Snapshot = Record<string, { count: number; rows: unknown[] }>;

@@ -53,7 +53,7 @@ let compiled = 0;
 let copied = 0;
 const started = Date.now();
 const jobs = [];
-for (const top of ['apps', 'libs', 'test/bench', 'test/support']) {
+for (const top of ['apps', 'libs', 'test/bench', 'test/support', 'test/graph-emulator']) {
   for (const file of walk(join(root, top))) {
     const rel = relative(root, file);
     if (isSource(file)) {

@@ -100,6 +100,10 @@ export interface TokenCheck {
  * there must be one from each tenant the notifications name.
  * https://learn.microsoft.com/graph/change-notifications-with-resource-data#validation-tokens-in-the-change-notification
  */
+/** Tokens already verified (they come again in later POSTs): token → tenant and expiry (ms). */
+const verified = new Map<string, { tid: string; exp: number; appIds: string }>();
+const VERIFIED_MAX = 10_000;
+
 export async function checkValidationTokens(
   tokens: readonly string[] | undefined,
   tenantIds: ReadonlySet<string>,
@@ -107,8 +111,16 @@ export async function checkValidationTokens(
 ): Promise<void> {
   if (!tokens || tokens.length === 0) throw new NotificationRejected('no validationTokens');
   const seen = new Set<string>();
+  const now = check.now?.() ?? Date.now();
+  const audience = [...check.appIds].sort().join(' ');
   for (const token of tokens) {
+    const known = verified.get(token);
+    if (known && known.exp > now && known.appIds === audience) {
+      seen.add(known.tid);
+      continue;
+    }
     let tid: unknown;
+    let exp = 0;
     try {
       const { payload } = await jwtVerify(token, check.jwks, {
         audience: [...check.appIds],
@@ -122,6 +134,7 @@ export async function checkValidationTokens(
       }
       tid = payload['tid'];
       if (typeof tid !== 'string') throw new Error('no tid');
+      exp = (payload.exp ?? 0) * 1000;
       const issuers = tenantIssuers(tid, check.authority);
       if (typeof payload.iss !== 'string' || !issuers.includes(payload.iss)) {
         throw new Error(`issuer ${String(payload.iss)} is not the tenant's`);
@@ -132,6 +145,8 @@ export async function checkValidationTokens(
       );
     }
     seen.add(tid);
+    if (verified.size >= VERIFIED_MAX) verified.clear();
+    verified.set(token, { tid, exp, appIds: audience });
   }
   for (const tenantId of tenantIds) {
     if (!seen.has(tenantId)) {

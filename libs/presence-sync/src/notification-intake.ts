@@ -66,12 +66,15 @@ export class NotificationIntake {
         return { accepted: 0, refused: value.length };
       }
     }
-    let accepted = 0;
-    for (const item of value) {
-      const tenant = tenants.get(item.tenantId);
-      const ok = tenant !== undefined && (await this.change(item, tenant));
-      if (ok) accepted++;
-    }
+    // Items are checked and applied in order (each up to its publication), and their
+    // publications then go out together: the bus coalesces publishes of one turn.
+    const results = await Promise.all(
+      value.map((item) => {
+        const tenant = tenants.get(item.tenantId);
+        return tenant === undefined ? false : this.change(item, tenant);
+      }),
+    );
+    const accepted = results.filter(Boolean).length;
     return { accepted, refused: value.length - accepted };
   }
 

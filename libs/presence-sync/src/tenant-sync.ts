@@ -249,9 +249,10 @@ export class TenantPresenceSync {
     if (due) this.lastPollAt = this.now();
     if (wanted.length === 0) return;
     try {
-      for (const presence of await this.graph.getPresences(wanted)) {
-        if (this.tracked.has(presence.id)) await this.apply(presence, 'poll');
-      }
+      const read = await this.graph.getPresences(wanted);
+      await Promise.all(
+        read.filter((p) => this.tracked.has(p.id)).map((p) => this.apply(p, 'poll')),
+      );
     } catch (err) {
       for (const id of wanted) this.pollSoon.add(id);
       this.problem('presence poll failed', { users: wanted.length, error: String(err) });

@@ -3,6 +3,7 @@ import type { EmulatedUser } from '../../graph-emulator';
 import { backends } from '../../support/database';
 import { signIn } from '../graph-emulator/entra-fixture';
 import { clientFor, fieldsOf, type Client } from './support/client';
+import { startRoutingStub } from './support/routing-stub';
 import {
   apiToken,
   callbackPath,
@@ -140,6 +141,26 @@ describe.each(backends)('Entra ID tokens on the API (%s)', (backend) => {
     ).toBe(403);
     expect((await alice.get('/v1/m365/connection')).status).toBe(403);
     expect((await alice.get('/v1/api-keys')).status).toBe(403);
+  });
+
+  it("lets an agent change its own state, a supervisor anyone's, through the routing service", async () => {
+    const stub = await startRoutingStub(env.api.config.BUS_PREFIX);
+    try {
+      const alice = bearer(env, await apiToken(env.w, env.w.alice, ['agent']));
+      const own = await alice.put(`/v1/agents/${aliceAgentId}/state`, { state: 'available' });
+      expect(own.status, own.text).toBe(200);
+      const other = await alice.put(`/v1/agents/${carolAgentId}/state`, { state: 'available' });
+      expect(other.status).toBe(403);
+      const sue = bearer(env, await apiToken(env.w, supervisor, ['supervisor']));
+      const managed = await sue.put(`/v1/agents/${carolAgentId}/state`, { state: 'not-ready' });
+      expect(managed.status, managed.text).toBe(200);
+      expect(stub.requests.map((r) => r.name)).toEqual([
+        'routing.agent-state',
+        'routing.agent-state',
+      ]);
+    } finally {
+      await stub.close();
+    }
   });
 
   it('lets a supervisor read everything and change queues, not the rest', async () => {

@@ -1,4 +1,4 @@
-import { InteractionRequiredAuthError } from '@azure/msal-node';
+import { InteractionRequiredAuthError, ServerError } from '@azure/msal-node';
 import { and, eq } from 'drizzle-orm';
 import { m365Connections, type Database } from '@ccx/persistence';
 import type { SecretBox } from '@ccx/security';
@@ -72,11 +72,23 @@ export class DelegatedGraphTokens {
         username: account.username || undefined,
       };
     } catch (e) {
-      if (e instanceof InteractionRequiredAuthError) {
+      if (needsSignIn(e)) {
         const { code, message } = entraError(e);
         throw new DelegatedSignInRequired(tenantId, `${code}: ${message}`);
       }
       throw e;
     }
   }
+}
+
+/**
+ * Entra ID refused the refresh token (expired, revoked, consent withdrawn): only a new interactive
+ * sign-in helps. MSAL reports it as InteractionRequiredAuthError or as a ServerError `invalid_grant`.
+ */
+function needsSignIn(e: unknown): boolean {
+  if (e instanceof InteractionRequiredAuthError) return true;
+  return (
+    e instanceof ServerError &&
+    ['invalid_grant', 'interaction_required', 'consent_required'].includes(e.errorCode)
+  );
 }

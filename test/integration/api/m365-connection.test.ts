@@ -1,6 +1,6 @@
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DelegatedGraphTokens } from '@ccx/auth';
+import { DelegatedGraphTokens, DelegatedSignInRequired } from '@ccx/auth';
 import { makeAppCertificate } from '../../graph-emulator/entra';
 import { backends } from '../../support/database';
 import { signIn } from '../graph-emulator/entra-fixture';
@@ -211,6 +211,27 @@ describe.each(backends)('Microsoft 365 connection (%s)', (backend) => {
 
     const replay = await env.api.http().get(callbackPath(page.location));
     expect(replay.status).toBe(400);
+  });
+
+  it('redeems the refresh token for new scopes, stores the new cache, and asks for a new sign-in once it expires', async () => {
+    const tokens = env.api.app.get(DelegatedGraphTokens);
+    const before = (await storedRow())?.['delegated_cache_ciphertext'];
+    const userRead = await tokens.token('contoso', ['https://graph.microsoft.com/User.Read']);
+    expect(decodeJwt(userRead.accessToken)['scp']).toBe('User.Read');
+    expect((await storedRow())?.['delegated_cache_ciphertext']).not.toBe(before);
+
+    await expect(tokens.token('contoso-copy')).rejects.toBeInstanceOf(DelegatedSignInRequired);
+
+    // Refresh tokens of confidential clients die after 90 days without use.
+    env.w.m365.directory.grant(env.w.contoso.id, env.w.ccx.clientId, {
+      delegatedScopes: ['Calendars.Read'],
+    });
+    env.w.m365.clock.advance(91 * 24 * 3600_000);
+    const expired = await tokens
+      .token('contoso', ['https://graph.microsoft.com/Calendars.Read'])
+      .catch((e: unknown) => e);
+    expect(expired).toBeInstanceOf(DelegatedSignInRequired);
+    expect((expired as Error).message).toContain('AADSTS700082');
   });
 
   it('deletes the connection', async () => {

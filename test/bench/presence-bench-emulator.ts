@@ -1,12 +1,25 @@
-// The Microsoft 365 side of `npm run bench -- presence`, in its own process (it does the work
-// Microsoft's servers would: signing, encrypting, delivering): the emulator with the tenants and
-// users, and a load generator that changes users' Teams presence at a given rate.
+// The world around the presence service in `npm run bench -- presence`, in its own process: the
+// Microsoft 365 emulator (it does the work Microsoft's servers would: signing, encrypting,
+// delivering) with the tenants and users, a load generator that changes users' Teams presence at
+// a given rate, and the consumer of presence.changed that routing would be. As this process both
+// makes a change and sees its presence.changed, it also measures the whole way through.
+import { performance } from 'node:perf_hooks';
+import { createEventBus, type EventBus, type Subscription } from '@ccx/event-bus';
+import { createLogger } from '@ccx/observability';
 import { m365World, type M365World } from '../support/presence-world';
 
 export type EmulatorRequest =
-  | { type: 'setup'; tenants: number; usersPerTenant: number; receiverCaPem: string }
+  | {
+      type: 'setup';
+      tenants: number;
+      usersPerTenant: number;
+      receiverCaPem: string;
+      redisUrl: string;
+      prefix: string;
+    }
   | { type: 'reset-counts' }
   | { type: 'counts' }
+  | { type: 'consumed' }
   | { type: 'load'; rate: number; seconds: number }
   | { type: 'stop' };
 
@@ -20,6 +33,19 @@ export interface SetupReply {
 }
 
 let world: M365World | undefined;
+let bus: EventBus | undefined;
+let consumer: Subscription | undefined;
+/** When each user's latest change was made, until its presence.changed is consumed. */
+const madeAt = new Map<string, number>();
+const endToEnd: number[] = [];
+let consumed = 0;
+
+export interface ConsumedReply {
+  type: 'consumed';
+  consumed: number;
+  /** Teams change made → presence.changed consumed, ms. */
+  endToEnd: number[];
+}
 
 const send = (message: unknown) => process.send?.(message);
 
@@ -40,6 +66,7 @@ async function load(rate: number, seconds: number): Promise<number> {
       const userId = t?.userIds[Math.floor(i / tenants.length) % users];
       if (!userId) continue;
       const round = Math.floor(i / (tenants.length * users));
+      madeAt.set(userId, performance.now());
       if (round % 2 === 0) w.graph.setClientSession(userId, 'Busy', 'InACall');
       else w.graph.setClientSession(userId, 'Available', 'Available');
     }
@@ -54,8 +81,26 @@ process.on('message', (raw: EmulatorRequest) => {
       case 'setup': {
         world = await m365World({ tenants: raw.tenants, usersPerTenant: raw.usersPerTenant });
         world.graph.trustCa(raw.receiverCaPem);
-        // Benchmarks keep no delivery log.
-        world.graph.configureDelivery({ maxBatch: 100 });
+        bus = createEventBus({
+          redisUrl: raw.redisUrl,
+          prefix: raw.prefix,
+          source: 'bench-routing',
+          logger: createLogger('bench-routing', 'warn'),
+        });
+        consumer = await bus.subscribe(
+          'bench-routing',
+          ['presence.changed'],
+          (event) => {
+            consumed++;
+            const at = madeAt.get(event.data.userId);
+            if (at !== undefined && event.data.source === 'notification') {
+              endToEnd.push(performance.now() - at);
+              madeAt.delete(event.data.userId);
+            }
+            return Promise.resolve();
+          },
+          { concurrency: 64 },
+        );
         const tenants = [];
         for (const t of world.tenants) {
           tenants.push({
@@ -80,7 +125,11 @@ process.on('message', (raw: EmulatorRequest) => {
         send({ type: 'reset' });
         break;
       case 'counts':
-        send({ type: 'counts', counts: world?.graph.requestCounts() });
+        send({
+          type: 'counts',
+          counts: world?.graph.requestCounts(),
+          heapMb: Math.round(process.memoryUsage().heapUsed / 2 ** 20),
+        });
         break;
       case 'load': {
         const made = await load(raw.rate, raw.seconds);
@@ -88,7 +137,14 @@ process.on('message', (raw: EmulatorRequest) => {
         send({ type: 'loaded', made });
         break;
       }
+      case 'consumed': {
+        const reply: ConsumedReply = { type: 'consumed', consumed, endToEnd };
+        send(reply);
+        break;
+      }
       case 'stop':
+        await consumer?.close();
+        await bus?.close();
         await world?.close();
         process.exit(0);
     }

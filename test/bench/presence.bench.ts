@@ -11,6 +11,8 @@ import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { createEventBus } from '@ccx/event-bus';
 import {
   createGraphClient,
@@ -25,7 +27,13 @@ import { Redis } from 'ioredis';
 import { encryptionCertificate, startReceiver } from '../support/presence-world';
 import { benchCli, runBench } from './bench-cli';
 import { killChildrenOnExit, track } from './media-bench-procs';
-import type { EmulatorRequest, SetupReply } from './presence-bench-emulator';
+import type { ConsumedReply, EmulatorRequest, SetupReply } from './presence-bench-emulator';
+
+/** A full GC, so heap figures are live data, not garbage waiting for collection. */
+function collectGarbage(): void {
+  setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
+}
 
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return 0;
@@ -71,6 +79,8 @@ async function main() {
     tenants: tenantCount,
     usersPerTenant: users,
     receiverCaPem: receiver.caPem,
+    redisUrl,
+    prefix,
   });
 
   const agent = httpAgent({ extraCaPem: world.caPem, timeoutMs: 30_000 });
@@ -98,11 +108,6 @@ async function main() {
     prefix,
     source: 'presence',
     logger: createLogger('bench', 'warn'),
-  });
-  let consumed = 0;
-  const consumer = await bus.subscribe('bench-routing', ['presence.changed'], () => {
-    consumed++;
-    return Promise.resolve();
   });
 
   const arrivals = new Map<string, number>();
@@ -153,7 +158,14 @@ async function main() {
   const syncStarted = performance.now();
   await runtime.refresh();
   const syncMs = performance.now() - syncStarted;
-  const sync = (await ask<{ counts: Counts }>({ type: 'counts' })).counts;
+  const afterSync = await ask<{ counts: Counts; heapMb: number }>({ type: 'counts' });
+  const sync = afterSync.counts;
+  const heapMb = () => {
+    collectGarbage();
+    return Math.round(process.memoryUsage().heapUsed / 2 ** 20);
+  };
+  const liveHeapMb = heapMb();
+  log(`live heap after initial sync: presence ${liveHeapMb} MB, emulator ${afterSync.heapMb} MB`);
   const minimum = tenantCount * Math.ceil(users / 650);
   const reads = sync.byEndpoint['POST /communications/getPresencesByUserId'] ?? 0;
   const subscribes = sync.byEndpoint['POST /subscriptions'] ?? 0;
@@ -166,12 +178,24 @@ async function main() {
   // Steady state: notifications at the rate.
   await new Promise((r) => setTimeout(r, 500));
   measuring = true;
+  const cpuBefore = process.cpuUsage();
   log(`notifications at ${rate}/s for ${seconds} s...`);
   const progress = setInterval(() => log(`  ${latencies.length} presence.changed so far`), 2_000);
   const loaded = await ask<{ made: number }>({ type: 'load', rate, seconds });
   await receiver.idle();
+  const cpu = process.cpuUsage(cpuBefore);
   clearInterval(progress);
   measuring = false;
+  // presence.changed reaches the consumer shortly after it is published.
+  let seen: ConsumedReply | undefined;
+  for (let i = 0; i < 50; i++) {
+    seen = await ask<ConsumedReply>({ type: 'consumed' });
+    if (seen.endToEnd.length >= latencies.length) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const endToEnd = [...(seen?.endToEnd ?? [])].sort((a, b) => a - b);
+  const afterLoad = await ask<{ heapMb: number }>({ type: 'counts' });
+  log(`heap after load: presence ${heapMb()} MB, emulator ${afterLoad.heapMb} MB`);
   latencies.sort((a, b) => a - b);
   const result = {
     tenants: tenantCount,
@@ -183,13 +207,20 @@ async function main() {
     minimumReads: minimum,
     minimumSubscriptions: minimum,
     subscribedUsers: subscribed,
+    presenceLiveHeapMb: liveHeapMb,
     rate,
     changesMade: loaded.made,
     presenceChanged: latencies.length,
     notificationToPublishedP50Ms: round(percentile(latencies, 50)),
     notificationToPublishedP99Ms: round(percentile(latencies, 99)),
     notificationToPublishedMaxMs: round(latencies[latencies.length - 1] ?? 0),
-    consumed,
+    presenceCpuMsPerNotification: round(
+      (cpu.user + cpu.system) / 1000 / Math.max(1, latencies.length),
+      3,
+    ),
+    changeToConsumedP50Ms: round(percentile(endToEnd, 50)),
+    changeToConsumedP99Ms: round(percentile(endToEnd, 99)),
+    consumed: seen?.consumed ?? 0,
     problems: Object.fromEntries(problems),
   };
   log('');
@@ -199,17 +230,20 @@ async function main() {
   log(`| initial sync | ${result.initialSyncSeconds} s |`);
   log(`| initial sync reads / minimum | ${reads} / ${minimum} |`);
   log(`| initial sync subscriptions / minimum | ${subscribes} / ${minimum} |`);
+  log(`| live heap of the presence side after sync | ${liveHeapMb} MB |`);
   log(`| changes made at ${rate}/s | ${loaded.made} |`);
   log(`| presence.changed published from notifications | ${latencies.length} |`);
   log(`| notification → presence.changed p50 | ${result.notificationToPublishedP50Ms} ms |`);
   log(`| notification → presence.changed p99 | ${result.notificationToPublishedP99Ms} ms |`);
   log(`| max | ${result.notificationToPublishedMaxMs} ms |`);
+  log(`| presence service CPU per notification | ${result.presenceCpuMsPerNotification} ms |`);
+  log(`| Teams change → presence.changed consumed p50 | ${result.changeToConsumedP50Ms} ms |`);
+  log(`| Teams change → presence.changed consumed p99 | ${result.changeToConsumedP99Ms} ms |`);
   if (problems.size > 0) log(`problems: ${JSON.stringify(result.problems)}`);
   if (cli.json) console.log(JSON.stringify(result));
 
   await runtime.close().catch(() => undefined);
   child.send({ type: 'stop' } satisfies EmulatorRequest);
-  await consumer.close();
   await bus.close();
   for (const pattern of [`${prefix}:*`, `${prefix}*`]) {
     let cursor = '0';

@@ -12,5 +12,8 @@ export interface EmulatorContext {
   baseUrl: string;
 }
 
-/** A part of the emulator (Entra ID, Graph) mounts its routes on the shared router. */
-export type EmulatorPart = (router: Router, ctx: EmulatorContext) => void;
+/**
+ * A part of the emulator (Entra ID, Graph) mounts its routes on the shared router; it may return
+ * a teardown (timers, outbound connections) that the emulator's close() runs.
+ */
+export type EmulatorPart = (router: Router, ctx: EmulatorContext) => void | (() => Promise<void>);

@@ -57,7 +57,11 @@ export async function startGraphEmulator(
   const url = `https://${host}`;
   const ctx: EmulatorContext = { clock, directory, signer, baseUrl: url };
   const parts = options.parts ?? (await defaultParts());
-  for (const part of parts) part(router, ctx);
+  const teardowns: (() => Promise<void>)[] = [];
+  for (const part of parts) {
+    const teardown = part(router, ctx);
+    if (teardown) teardowns.push(teardown);
+  }
   return {
     ...ctx,
     host,
@@ -66,6 +70,7 @@ export async function startGraphEmulator(
     caPem: ca.caCert,
     caPath: ca.caPath,
     close: async () => {
+      for (const teardown of teardowns) await teardown();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       rmSync(dir, { recursive: true, force: true });

@@ -21,6 +21,7 @@ export class GraphControl {
   readonly delivery: Delivery;
   readonly router: GraphRouter;
   private readonly timer: NodeJS.Timeout;
+  private stopped = false;
 
   constructor(private readonly ctx: EmulatorContext) {
     this.throttle = new Throttle(ctx.clock);
@@ -140,7 +141,10 @@ export class GraphControl {
     while (this.delivery.busy()) await new Promise((r) => setTimeout(r, 5));
   }
 
+  /** Stops the timer and closes delivery connections; the emulator's close() calls it too. */
   async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
     clearInterval(this.timer);
     await this.delivery.close();
   }

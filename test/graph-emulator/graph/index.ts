@@ -52,6 +52,7 @@ export const mountGraph: EmulatorPart = (router, ctx) => {
       .then((out) => send(res, out))
       .catch(next);
   });
+  return () => graph.stop();
 };
 
 function flatHeaders(req: IncomingMessage): Record<string, string> {

@@ -34,8 +34,9 @@ export interface EntraWorld {
   close(): Promise<void>;
 }
 
-export async function entraWorld(): Promise<EntraWorld> {
-  const m365 = await startGraphEmulator({ parts: [mountEntra] });
+/** `graph: true` mounts the emulator's Microsoft Graph as well (presence service tests). */
+export async function entraWorld(options: { graph?: boolean } = {}): Promise<EntraWorld> {
+  const m365 = await startGraphEmulator(options.graph ? {} : { parts: [mountEntra] });
   const agent = httpAgent({ extraCaPem: m365.caPem });
   const d = m365.directory;
   const contoso = d.addTenant('contoso.example');

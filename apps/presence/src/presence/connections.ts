@@ -9,7 +9,7 @@ import {
 } from '@ccx/graph';
 import type { Logger } from '@ccx/observability';
 import { m365Connections, type Database } from '@ccx/persistence';
-import type { ConnectedTenant } from '@ccx/presence-sync';
+import type { ConnectedTenant, PresenceGraph } from '@ccx/presence-sync';
 import { SecretBox } from '@ccx/security';
 import { z } from 'zod';
 
@@ -39,6 +39,7 @@ export interface ConnectionOptions {
 
 interface Built {
   revision: number;
+  signedIn: boolean;
   tenant: ConnectedTenant;
 }
 
@@ -66,7 +67,8 @@ export class TenantConnections {
     const out: ConnectedTenant[] = [];
     for (const row of rows) {
       const cached = this.built.get(row.tenantId);
-      if (cached && cached.revision === row.revision) {
+      const signedIn = row.delegatedCacheCiphertext !== null;
+      if (cached && cached.revision === row.revision && cached.signedIn === signedIn) {
         out.push(cached.tenant);
         continue;
       }
@@ -80,8 +82,14 @@ export class TenantConnections {
         );
         continue;
       }
-      const tenant = this.build(row.tenantId, row.entraTenantId, row.clientId, cred);
-      this.built.set(row.tenantId, { revision: row.revision, tenant });
+      const tenant = this.build(
+        row.tenantId,
+        row.entraTenantId,
+        row.clientId,
+        cred,
+        row.delegatedCacheCiphertext !== null,
+      );
+      this.built.set(row.tenantId, { revision: row.revision, signedIn, tenant });
       out.push(tenant);
     }
     return out;
@@ -92,6 +100,7 @@ export class TenantConnections {
     entraTenantId: string,
     clientId: string,
     cred: AppCredential,
+    hasServiceSignIn: boolean,
   ): ConnectedTenant {
     const o = this.options;
     const appToken = appTokenSource({
@@ -104,11 +113,20 @@ export class TenantConnections {
     const client = (accessToken: () => Promise<string>) =>
       createGraphClient({ agent: o.agent, graphUrl: o.graphUrl, accessToken });
     const appApi = new GraphPresenceApi(client(appToken), o.throttle, tenantId);
-    // Presence subscriptions take delegated tokens only; reads and setPresence work app-only.
-    const delegated = o.delegatedToken?.(tenantId);
-    const readApi = delegated
+    // Presence subscriptions take delegated tokens only (the tenant's service sign-in); reads
+    // and setPresence work with the app's own permissions. Without a service sign-in,
+    // subscribing fails and the tenant is polled.
+    const delegated = hasServiceSignIn ? o.delegatedToken?.(tenantId) : undefined;
+    const subscriber = delegated
       ? new GraphPresenceApi(client(delegated), o.throttle, tenantId)
       : appApi;
-    return { tenantId, entraTenantId, appId: clientId, graph: readApi, writeBack: appApi };
+    const graph: PresenceGraph = {
+      getPresences: (ids) => appApi.getPresences(ids),
+      subscribe: (request) => subscriber.subscribe(request),
+      renew: (id, expiration) => subscriber.renew(id, expiration),
+      reauthorize: (id) => subscriber.reauthorize(id),
+      unsubscribe: (id) => subscriber.unsubscribe(id),
+    };
+    return { tenantId, entraTenantId, appId: clientId, graph, writeBack: appApi };
   }
 }

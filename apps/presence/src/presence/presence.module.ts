@@ -6,6 +6,7 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { readFileSync } from 'node:fs';
+import { DelegatedGraphTokens, M365Clients } from '@ccx/auth';
 import { teamsAvailability } from '@ccx/contracts';
 import { EVENT_BUS, type EventBus, type Subscription } from '@ccx/event-bus';
 import { entraJwks, GraphThrottle, httpAgent } from '@ccx/graph';
@@ -13,6 +14,7 @@ import { LIVE_CONFIG, type LiveConfig } from '@ccx/live-config';
 import type { Logger, Registry } from '@ccx/observability';
 import { DATABASE, type DatabaseHandle } from '@ccx/persistence';
 import { PresenceRuntime, type PresenceUpdate } from '@ccx/presence-sync';
+import { SecretBox } from '@ccx/security';
 import { HealthRegistry, LOGGER, METRICS } from '@ccx/service-kit';
 import type { PresenceConfig } from '../config';
 import { TenantConnections } from './connections';
@@ -23,6 +25,20 @@ import { registerPresenceMetrics } from './presence-metrics';
 import { TrackedUsers } from './tracked-users';
 
 const CONFIG = Symbol('PRESENCE_CONFIG');
+
+/** Keeps a token until a minute before it expires (each fetch reads the database and MSAL). */
+function cachedToken(
+  fetch: () => Promise<{ accessToken: string; expiresOn: Date | null }>,
+): () => Promise<string> {
+  let cached: { token: string; until: number } | undefined;
+  return async () => {
+    if (cached && cached.until > Date.now()) return cached.token;
+    const t = await fetch();
+    const expires = t.expiresOn?.getTime() ?? Date.now() + 5 * 60_000;
+    cached = { token: t.accessToken, until: expires - 60_000 };
+    return t.accessToken;
+  };
+}
 
 class PresenceLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   private subscription?: Subscription;
@@ -43,13 +59,19 @@ class PresenceLifecycle implements OnApplicationBootstrap, OnApplicationShutdown
   async onApplicationBootstrap() {
     const c = this.config;
     const log = this.logger.child({ component: 'presence' });
-    const agent = httpAgent(
-      c.M365_EXTRA_CA_FILE ? { extraCaPem: readFileSync(c.M365_EXTRA_CA_FILE, 'utf8') } : {},
-    );
+    const extraCaPem = c.M365_EXTRA_CA_FILE
+      ? readFileSync(c.M365_EXTRA_CA_FILE, 'utf8')
+      : undefined;
+    const agent = httpAgent(extraCaPem ? { extraCaPem } : {});
     const throttle = new GraphThrottle({
       ratePerSecond: c.PRESENCE_GRAPH_RATE,
       burst: c.PRESENCE_GRAPH_BURST,
     });
+    const delegated = new DelegatedGraphTokens(
+      this.database.db,
+      new SecretBox(c.MASTER_KEY),
+      new M365Clients({ authority: c.M365_AUTHORITY, ...(extraCaPem ? { extraCaPem } : {}) }),
+    );
     const connections = new TenantConnections(this.database.db, {
       masterKey: c.MASTER_KEY,
       agent,
@@ -57,6 +79,7 @@ class PresenceLifecycle implements OnApplicationBootstrap, OnApplicationShutdown
       authority: c.M365_AUTHORITY,
       graphUrl: c.GRAPH_URL,
       log,
+      delegatedToken: (tenantId) => cachedToken(() => delegated.token(tenantId)),
     });
     const tracked = new TrackedUsers(this.live);
     const encryption = loadEncryption(c.PRESENCE_CERT_FILE, c.PRESENCE_KEY_FILE);

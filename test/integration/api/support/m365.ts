@@ -16,8 +16,11 @@ export interface M365Api {
  * The real API pointed at the Microsoft 365 emulator's Entra ID (M365_AUTHORITY, the emulator's
  * CA as M365_EXTRA_CA_FILE), accepting tokens for the emulated `ccx` app registration.
  */
-export async function startM365Api(backend: Backend): Promise<M365Api> {
-  const w = await entraWorld();
+export async function startM365Api(
+  backend: Backend,
+  options: { graph?: boolean } = {},
+): Promise<M365Api> {
+  const w = await entraWorld(options);
   for (const path of ['consent', 'service-sign-in', 'sign-in']) {
     w.ccx.redirectUris.push(`${PUBLIC_BASE}/v1/m365/${path}/callback`);
   }

@@ -204,6 +204,7 @@ async function main() {
     initialSyncRequests: reads + subscribes,
     initialSyncReads: reads,
     initialSyncSubscriptions: subscribes,
+    initialSyncHttpRequests: sync.http,
     minimumReads: minimum,
     minimumSubscriptions: minimum,
     subscribedUsers: subscribed,
@@ -230,6 +231,7 @@ async function main() {
   log(`| initial sync | ${result.initialSyncSeconds} s |`);
   log(`| initial sync reads / minimum | ${reads} / ${minimum} |`);
   log(`| initial sync subscriptions / minimum | ${subscribes} / ${minimum} |`);
+  log(`| initial sync HTTPS requests (reads in $batch) | ${sync.http} |`);
   log(`| live heap of the presence side after sync | ${liveHeapMb} MB |`);
   log(`| changes made at ${rate}/s | ${loaded.made} |`);
   log(`| presence.changed published from notifications | ${latencies.length} |`);

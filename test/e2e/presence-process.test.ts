@@ -7,7 +7,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AnyEvent } from '@ccx/contracts';
+import type { AnyEvent, EventOf } from '@ccx/contracts';
 import type { EventBus } from '@ccx/event-bus';
 import { graphOf, type GraphControl } from '../graph-emulator/graph';
 import { clientFor, type Client } from '../integration/api/support/client';
@@ -31,6 +31,7 @@ describe('presence service as a process against the Microsoft 365 emulator', () 
   let graph: GraphControl;
   let front: HttpsFront;
   let presence: Child | undefined;
+  let presenceEnv: Record<string, string> = {};
   let bus: EventBus;
   const events: AnyEvent[] = [];
   const agents: { id: string; userId: string }[] = [];
@@ -88,7 +89,7 @@ describe('presence service as a process against the Microsoft 365 emulator', () 
       join(dir, 'presence.key'),
       enc.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
     );
-    presence = startChild('apps/presence/src/main.js', {
+    presenceEnv = {
       REDIS_URL: env.api.config.REDIS_URL,
       BUS_PREFIX: env.api.config.BUS_PREFIX,
       DATABASE_URL: env.api.db.url,
@@ -102,7 +103,8 @@ describe('presence service as a process against the Microsoft 365 emulator', () 
       M365_EXTRA_CA_FILE: env.w.m365.caPath,
       PRESENCE_SYNC_MS: '500',
       LOG_LEVEL: 'warn',
-    });
+    };
+    presence = startChild('apps/presence/src/main.js', presenceEnv);
   });
 
   afterAll(async () => {
@@ -113,7 +115,10 @@ describe('presence service as a process against the Microsoft 365 emulator', () 
   });
 
   const changesOf = (userId: string) =>
-    events.filter((e) => e.name === 'presence.changed' && e.data.userId === userId);
+    events.filter(
+      (e): e is EventOf<'presence.changed'> =>
+        e.name === 'presence.changed' && e.data.userId === userId,
+    );
 
   it('subscribes with the delegated sign-in and publishes every agent’s presence', async () => {
     await waitFor('a subscription', () => graph.listSubscriptions().length === 1, 30_000);
@@ -145,6 +150,21 @@ describe('presence service as a process against the Microsoft 365 emulator', () 
         sequence: graph.presenceOf(ada.userId).sequenceNumber,
       },
     });
+  });
+
+  it('takes its subscription over after a restart instead of making another', async () => {
+    const [before] = graph.listSubscriptions();
+    if (presence) await stopChild(presence);
+    presence = startChild('apps/presence/src/main.js', presenceEnv);
+    const cy = agents[2] as { id: string; userId: string };
+    // The restarted service reads everyone again (changes while it was down were not received)...
+    const seen = changesOf(cy.userId).length;
+    graph.setClientSession(cy.userId, 'Away', 'Away');
+    await waitFor('the change after the restart', () =>
+      changesOf(cy.userId).some((e, i) => i >= seen && e.data.availability === 'Away'),
+    );
+    // ...and keeps the subscription the first run made.
+    expect(graph.listSubscriptions().map((x) => x.id)).toEqual([before?.id]);
   });
 
   it('shows Busy / InACall in Teams while an agent is on a call, then clears it', async () => {

@@ -2,37 +2,11 @@ import { randomUUID } from 'node:crypto';
 import type { Response } from 'express';
 
 /**
- * The two error shapes clients parse:
- * - Graph: `{ error: { code, message, innerError: { date, request-id, client-request-id } } }`
- *   https://learn.microsoft.com/graph/errors
- * - the identity platform's token endpoint: `{ error, error_description, error_codes, timestamp,
+ * The error shape of the identity platform (Graph's is built in graph/http.ts):
+ * the identity platform's token endpoint: `{ error, error_description, error_codes, timestamp,
  *   trace_id, correlation_id }` with AADSTS codes in the description
  *   https://learn.microsoft.com/entra/identity-platform/reference-error-codes
  */
-export function graphError(
-  res: Response,
-  status: number,
-  code: string,
-  message: string,
-  headers: Record<string, string> = {},
-): void {
-  const requestId = randomUUID();
-  res
-    .status(status)
-    .set({ 'request-id': requestId, 'client-request-id': requestId, ...headers })
-    .json({
-      error: {
-        code,
-        message,
-        innerError: {
-          date: new Date().toISOString().replace(/\.\d{3}Z$/, ''),
-          'request-id': requestId,
-          'client-request-id': requestId,
-        },
-      },
-    });
-}
-
 export function oauthError(
   res: Response,
   status: number,

@@ -4,6 +4,7 @@ export * from './graph-call';
 export * from './throttle';
 export * from './presence-types';
 export * from './presence-api';
+export * from './presence-batch';
 export * from './jwks';
 export * from './notifications';
 export * from './app-token';

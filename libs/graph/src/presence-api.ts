@@ -1,5 +1,6 @@
 import type { Client } from '@microsoft/microsoft-graph-client';
 import { graphCall } from './graph-call';
+import { batchPresences } from './presence-batch';
 import {
   presenceList,
   subscriptionResponse,
@@ -27,6 +28,16 @@ export interface NewPresenceSubscription {
   encryption?: { certificate: string; certificateId: string };
 }
 
+/** An application's presence session for a user (setPresence). */
+export interface PresenceSession {
+  /** The application (client) id: Graph requires it as the session id. */
+  sessionId: string;
+  availability: string;
+  activity: string;
+  /** ISO 8601, PT5M..PT4H. */
+  expirationDuration: string;
+}
+
 /** The presence resource of a subscription for up to 650 users. */
 export function presenceResource(userIds: readonly string[]): string {
   if (userIds.length === 0 || userIds.length > PRESENCE_IDS_MAX) {
@@ -50,10 +61,17 @@ export class GraphPresenceApi {
     readonly tenantId: string,
   ) {}
 
-  /** Presence of `userIds`, in requests of 650 ids. */
+  /**
+   * Presence of `userIds`, in requests of 650 ids: one request, or `$batch` requests of up to 20
+   * when there are more.
+   */
   async getPresences(userIds: readonly string[]): Promise<GraphPresence[]> {
+    const chunks = chunk(userIds, PRESENCE_IDS_MAX);
+    if (chunks.length > 1) {
+      return batchPresences(this.client, this.throttle, this.tenantId, chunks);
+    }
     const out: GraphPresence[] = [];
-    for (const ids of chunk(userIds, PRESENCE_IDS_MAX)) {
+    for (const ids of chunks) {
       const body = await this.call(() =>
         this.client.api('/communications/getPresencesByUserId').post({ ids }),
       );
@@ -62,15 +80,7 @@ export class GraphPresenceApi {
     return out;
   }
 
-  setPresence(
-    userId: string,
-    session: {
-      sessionId: string;
-      availability: string;
-      activity: string;
-      expirationDuration: string;
-    },
-  ): Promise<void> {
+  setPresence(userId: string, session: PresenceSession): Promise<void> {
     return this.call(() =>
       this.client.api(`/users/${encodeURIComponent(userId)}/presence/setPresence`).post(session),
     ).then(() => undefined);

@@ -1,20 +1,12 @@
 import { z } from 'zod';
+import { teamsAvailability } from '@ccx/contracts';
 
 /**
  * Graph's presence resource as we read it (extra properties are kept but not used).
  * https://learn.microsoft.com/graph/api/resources/presence
  */
-export const graphAvailability = z.enum([
-  'Available',
-  'AvailableIdle',
-  'Away',
-  'BeRightBack',
-  'Busy',
-  'BusyIdle',
-  'DoNotDisturb',
-  'Offline',
-  'PresenceUnknown',
-]);
+/** Graph's availability values are the contract's (libs/contracts teamsAvailability). */
+export const graphAvailability = teamsAvailability;
 export type GraphAvailability = z.output<typeof graphAvailability>;
 
 export const graphPresence = z.looseObject({

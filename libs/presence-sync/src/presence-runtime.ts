@@ -2,7 +2,12 @@ import { createHmac, type KeyObject } from 'node:crypto';
 import type { JWTVerifyGetKey } from 'jose';
 import { NotificationIntake, type IntakeResult } from './notification-intake';
 import type { PresenceUpdate } from './presence-state';
-import { TenantPresenceSync, type PresenceGraph, type TenantSyncStats } from './tenant-sync';
+import {
+  TenantPresenceSync,
+  type PresenceGraph,
+  type SubscriptionStore,
+  type TenantSyncStats,
+} from './tenant-sync';
 import { PresenceWriteBack, type WriteBackGraph } from './write-back';
 
 /** A tenant connected to Microsoft 365, with its Graph calls (tokens and budget inside). */
@@ -34,6 +39,8 @@ export interface PresenceRuntimeOptions {
   lifetimeMs?: number;
   renewBeforeMs?: number;
   writeBackMinutes?: number;
+  /** Keeps subscriptions across restarts (see TenantPresenceSync.close). */
+  store?: SubscriptionStore;
   now?: () => number;
   onProblem?: (message: string, detail: Record<string, unknown>) => void;
 }
@@ -91,14 +98,14 @@ export class PresenceRuntime {
       seen.add(connection.tenantId);
       const current = this.tenants.get(connection.tenantId);
       if (!current || current.connection.entraTenantId !== connection.entraTenantId) {
-        if (current) await this.remove(connection.tenantId);
+        if (current) await this.remove(connection.tenantId, true);
         this.add(connection);
       } else {
         current.connection = connection;
       }
     }
     for (const tenantId of [...this.tenants.keys()]) {
-      if (!seen.has(tenantId)) await this.remove(tenantId);
+      if (!seen.has(tenantId)) await this.remove(tenantId, true);
     }
     await Promise.all(
       [...this.tenants.values()].map(async (t) => {
@@ -134,8 +141,9 @@ export class PresenceRuntime {
     return this.tenants.get(tenantId)?.sync;
   }
 
+  /** Stops; subscriptions stay for the next run when there is a store. */
   async close(): Promise<void> {
-    for (const tenantId of [...this.tenants.keys()]) await this.remove(tenantId);
+    for (const tenantId of [...this.tenants.keys()]) await this.remove(tenantId, false);
   }
 
   private add(connection: ConnectedTenant): void {
@@ -164,6 +172,7 @@ export class PresenceRuntime {
       ...(o.lifetimeMs !== undefined ? { lifetimeMs: o.lifetimeMs } : {}),
       ...(o.renewBeforeMs !== undefined ? { renewBeforeMs: o.renewBeforeMs } : {}),
       ...(o.now ? { now: o.now } : {}),
+      ...(o.store ? { store: o.store } : {}),
       onChange: (update) => o.publish(connection.tenantId, update),
       ...(o.onProblem ? { onProblem: o.onProblem } : {}),
     });
@@ -178,11 +187,12 @@ export class PresenceRuntime {
     this.byEntraId.set(connection.entraTenantId, runtime);
   }
 
-  private async remove(tenantId: string): Promise<void> {
+  /** `disconnected`: the tenant is gone or changed Entra tenant, so its subscriptions go too. */
+  private async remove(tenantId: string, disconnected: boolean): Promise<void> {
     const t = this.tenants.get(tenantId);
     if (!t) return;
     this.tenants.delete(tenantId);
     this.byEntraId.delete(t.connection.entraTenantId);
-    await t.sync.close();
+    await t.sync.close(disconnected || this.options.store === undefined);
   }
 }

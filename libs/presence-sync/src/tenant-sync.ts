@@ -11,6 +11,20 @@ export interface PresenceGraph {
   unsubscribe(subscriptionId: string): Promise<void>;
 }
 
+/** A subscription as kept across restarts. */
+export interface StoredSubscription {
+  id: string;
+  userIds: string[];
+  expiresAt: number;
+}
+
+/** Where a tenant's subscriptions are kept, so a restart takes them over instead of adding more. */
+export interface SubscriptionStore {
+  load(tenantId: string): Promise<StoredSubscription[]>;
+  save(tenantId: string, subscription: StoredSubscription): Promise<void>;
+  remove(tenantId: string, subscriptionId: string): Promise<void>;
+}
+
 export interface TenantSyncOptions {
   tenantId: string;
   /** Where Graph posts change notifications; without it the tenant is only polled. */
@@ -29,6 +43,7 @@ export interface TenantSyncOptions {
   /** After a failed subscription attempt, wait this long before the next. Default 60 s, doubling to 30 min. */
   retryMs?: number;
   now?: () => number;
+  store?: SubscriptionStore;
   /** Called with every real change (not with repeats or stale updates). */
   onChange: (update: PresenceUpdate) => Promise<void>;
   /** Problems worth a log line (a refused notification, a failed renewal). */
@@ -63,6 +78,7 @@ export class TenantPresenceSync {
   private lastPollAt = Number.NEGATIVE_INFINITY;
   private nextSubscribeAt = 0;
   private failures = 0;
+  private restored = false;
   private readonly now: () => number;
 
   constructor(
@@ -100,6 +116,7 @@ export class TenantPresenceSync {
 
   /** One pass: subscriptions made, renewed and retired, then the polls that are due. */
   async sync(): Promise<void> {
+    if (!this.restored) await this.restore();
     await this.subscribe();
     await this.renew();
     await this.poll();
@@ -162,10 +179,38 @@ export class TenantPresenceSync {
   }
 
   /** Deletes every subscription (tenant disconnected or service stopping). */
-  async close(): Promise<void> {
+  /**
+   * Stops following the tenant. `disconnect` (the tenant left, or nothing could take the
+   * subscriptions over) deletes them on Graph's side; otherwise they stay, in the store, for the
+   * next run to take over.
+   */
+  async close(disconnect = this.options.store === undefined): Promise<void> {
+    if (!disconnect) return;
     for (const id of [...this.subs.keys()]) {
       this.drop(id);
       await this.graph.unsubscribe(id).catch(() => undefined);
+    }
+  }
+
+  /**
+   * Takes over the subscriptions a previous run made (still alive on Graph's side). Their users
+   * are read at this pass, as changes while we were down were not received.
+   */
+  private async restore(): Promise<void> {
+    const store = this.options.store;
+    this.restored = true;
+    if (!store) return;
+    try {
+      for (const sub of await store.load(this.tenantId)) {
+        if (sub.expiresAt <= this.now()) {
+          await store.remove(this.tenantId, sub.id);
+          continue;
+        }
+        this.add(sub.id, sub.userIds, sub.expiresAt);
+        for (const id of sub.userIds) this.pollSoon.add(id);
+      }
+    } catch (err) {
+      this.problem('stored subscriptions could not be read', { error: String(err) });
     }
   }
 
@@ -230,6 +275,8 @@ export class TenantPresenceSync {
           new Date(this.now() + this.lifetime).toISOString(),
         );
         sub.expiresAt = Date.parse(renewed.expirationDateTime);
+        const kept = { id: sub.id, userIds: [...sub.userIds], expiresAt: sub.expiresAt };
+        this.persist((store) => store.save(this.tenantId, kept));
       } catch (err) {
         this.problem('renewal failed; the subscription will be replaced', {
           subscriptionId: sub.id,
@@ -283,12 +330,22 @@ export class TenantPresenceSync {
   private add(id: string, userIds: readonly string[], expiresAt: number): void {
     this.subs.set(id, { id, userIds: new Set(userIds), expiresAt });
     for (const userId of userIds) this.coveredBy.set(userId, id);
+    this.persist((store) => store.save(this.tenantId, { id, userIds: [...userIds], expiresAt }));
+  }
+
+  private persist(write: (store: SubscriptionStore) => Promise<void>): void {
+    const store = this.options.store;
+    if (!store) return;
+    write(store).catch((err: unknown) =>
+      this.problem('could not store a subscription', { error: String(err) }),
+    );
   }
 
   private drop(id: string): void {
     const sub = this.subs.get(id);
     if (!sub) return;
     this.subs.delete(id);
+    this.persist((store) => store.remove(this.tenantId, id));
     for (const userId of sub.userIds) {
       if (this.coveredBy.get(userId) === id) this.coveredBy.delete(userId);
     }

@@ -1,3 +1,5 @@
+import type { PresenceSession } from '@ccx/graph';
+
 /**
  * Contact-center state written back to Teams: while an agent is on a contact-center call, our
  * application's presence session for the user says Busy / InACall; it is refreshed before it
@@ -8,15 +10,7 @@
  * https://learn.microsoft.com/graph/api/presence-clearpresence
  */
 export interface WriteBackGraph {
-  setPresence(
-    userId: string,
-    session: {
-      sessionId: string;
-      availability: string;
-      activity: string;
-      expirationDuration: string;
-    },
-  ): Promise<void>;
+  setPresence(userId: string, session: PresenceSession): Promise<void>;
   clearPresence(userId: string, sessionId: string): Promise<void>;
 }
 

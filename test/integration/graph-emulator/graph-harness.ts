@@ -1,6 +1,5 @@
-import { execFileSync } from 'node:child_process';
-import { createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { X509Certificate, type KeyObject } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -10,6 +9,7 @@ import type { Client } from '@microsoft/microsoft-graph-client';
 import { startGraphEmulator, type GraphEmulator } from '../../graph-emulator';
 import type { EmulatedApp, EmulatedTenant, EmulatedUser } from '../../graph-emulator/directory';
 import { graphOf, mountGraph, type GraphControl } from '../../graph-emulator/graph';
+import { encryptionCertificate } from '../../support/presence-world';
 import { makeTestCa } from '../../support/test-ca';
 
 /**
@@ -186,30 +186,11 @@ export interface EncryptionKeys {
 }
 
 export function makeEncryptionKeys(): EncryptionKeys {
-  const dir = mkdtempSync(join(tmpdir(), 'ccx-enc-'));
-  try {
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-days',
-        '1',
-        '-subj',
-        '/CN=ccx notifications',
-      ].concat(['-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')]),
-      { stdio: ['ignore', 'ignore', 'pipe'] },
-    );
-    const cert = new X509Certificate(readFileSync(join(dir, 'cert.pem')));
-    return {
-      certificate: cert.raw.toString('base64'),
-      privateKey: createPrivateKey(readFileSync(join(dir, 'key.pem'))),
-      thumbprint: cert.fingerprint.replace(/:/g, ''),
-    };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const made = encryptionCertificate();
+  const cert = new X509Certificate(Buffer.from(made.certificate, 'base64'));
+  return {
+    certificate: made.certificate,
+    privateKey: made.privateKey,
+    thumbprint: cert.fingerprint.replace(/:/g, ''),
+  };
 }

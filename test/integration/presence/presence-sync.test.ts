@@ -106,7 +106,9 @@ describe('presence sync through the Graph emulator', () => {
     await runtime.refresh();
     await w.idle();
     expect(endpoint('POST /subscriptions')).toBe(3);
+    // Three reads of ≤ 650 users, in one $batch round trip.
     expect(endpoint('POST /communications/getPresencesByUserId')).toBe(3);
+    expect(endpoint('POST /$batch')).toBe(1);
     expect(runtime.stats().get(ourId(t0()))).toMatchObject({
       tracked: 1400,
       subscriptions: 3,
@@ -281,8 +283,10 @@ describe('presence sync through the Graph emulator', () => {
     w.graph.forceThrottle(2, t0().tenant.id);
     await runtime.refresh();
     const counts = w.graph.requestCounts();
-    // Each 429 blocks the tenant for Retry-After; the reads then go through once each.
-    expect(counts.throttled).toBeLessThanOrEqual(2);
+    // The first round of the three reads (one $batch) is refused; the tenant then waits for
+    // Retry-After, and the next round goes through.
+    expect(counts.throttled).toBeLessThanOrEqual(3);
+    expect(counts.byEndpoint['POST /$batch']).toBeLessThanOrEqual(2);
     expect(throttle.throttled.get(ourId(t0()))).toBeGreaterThanOrEqual(1);
     expect(runtime.stats().get(ourId(t0()))?.tracked).toBe(1400);
   });
@@ -299,5 +303,37 @@ describe('presence sync through the Graph emulator', () => {
     expect(w.graph.presenceOf(agent)).toMatchObject({ availability: 'Busy' });
     await runtime.agentChanged(ourId(t0()), agent, false, 2);
     expect(w.graph.presenceOf(agent)).toMatchObject({ availability: 'Available' });
+  });
+
+  it('never overrides what the user chose: a preferred Do not disturb stays', async () => {
+    const { runtime } = start([t0()]);
+    await runtime.refresh();
+    const agent = t0().userIds[21] as string;
+    // The user is in Teams and picks Do not disturb (their preferred presence, through Graph;
+    // it shows only while the user has a session, else Graph says Offline).
+    w.graph.setClientSession(agent, 'Available', 'Available');
+    const asUser = createGraphClient({
+      agent: w.agent,
+      graphUrl: w.m365.url,
+      accessToken: () =>
+        w.m365.signer.sign(
+          {
+            aud: 'https://graph.microsoft.com',
+            tid: t0().tenant.id,
+            oid: agent,
+            appid: w.app.clientId,
+            scp: 'Presence.ReadWrite',
+            idtyp: 'user',
+          },
+          600,
+        ),
+    });
+    await asUser
+      .api(`/users/${agent}/presence/setUserPreferredPresence`)
+      .post({ availability: 'DoNotDisturb', activity: 'DoNotDisturb' });
+    await runtime.agentChanged(ourId(t0()), agent, true, 1);
+    expect(w.graph.presenceOf(agent)).toMatchObject({ availability: 'DoNotDisturb' });
+    await runtime.agentChanged(ourId(t0()), agent, false, 2);
+    expect(w.graph.presenceOf(agent)).toMatchObject({ availability: 'DoNotDisturb' });
   });
 });

@@ -6,6 +6,7 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { readFileSync } from 'node:fs';
+import { Redis } from 'ioredis';
 import { DelegatedGraphTokens, M365Clients } from '@ccx/auth';
 import { teamsAvailability } from '@ccx/contracts';
 import { EVENT_BUS, type EventBus, type Subscription } from '@ccx/event-bus';
@@ -21,6 +22,7 @@ import { TenantConnections } from './connections';
 import { loadEncryption } from './encryption';
 import { GraphNotificationsController, PresenceStatusController } from './graph-controller';
 import { PresenceHolder } from './presence-holder';
+import { RedisSubscriptionStore } from './subscription-store';
 import { registerPresenceMetrics } from './presence-metrics';
 import { TrackedUsers } from './tracked-users';
 
@@ -44,6 +46,7 @@ class PresenceLifecycle implements OnApplicationBootstrap, OnApplicationShutdown
   private subscription?: Subscription;
   private timer?: NodeJS.Timeout;
   private pass?: Promise<void>;
+  private redis?: Redis;
 
   constructor(
     @Inject(CONFIG) private readonly config: PresenceConfig,
@@ -100,7 +103,9 @@ class PresenceLifecycle implements OnApplicationBootstrap, OnApplicationShutdown
       });
       published[update.source]++;
     };
+    this.redis = new Redis(c.REDIS_URL, { maxRetriesPerRequest: null });
     const runtime = new PresenceRuntime({
+      store: new RedisSubscriptionStore(this.redis, c.BUS_PREFIX),
       connections: () => connections.load(),
       trackedUsers: (tenantId) => tracked.load(tenantId),
       publish,
@@ -163,6 +168,7 @@ class PresenceLifecycle implements OnApplicationBootstrap, OnApplicationShutdown
     await this.pass;
     await this.subscription?.close();
     await this.holder.runtime?.close();
+    await this.redis?.quit().catch(() => undefined);
   }
 }
 

@@ -13,7 +13,7 @@ export interface UserRouteRequest {
 /**
  * Whether a user signed in with Microsoft 365 may use a tenant route needing `scope`: by the
  * scopes of its roles, or the routes its role opens beyond them (supervisors: agents' states and
- * queues; agents: their own agent only, matched by Teams user id or UPN).
+ * queues; agents: their own agent only, matched by Teams user id, or by UPN while it has none).
  */
 export async function userMayUse(
   principal: EntraPrincipal,
@@ -31,8 +31,11 @@ export async function userMayUse(
     if (!id) return false;
     const agent = await tenant.get(agents, id);
     if (!agent) return false;
+    // The object id (oid) is the identifier Microsoft says to authorize on; the UPN (a claim the
+    // tenant's admins can change) only stands in while the agent has no Teams user id yet.
+    if (agent.teamsUserId) return agent.teamsUserId === principal.userId;
     const upn = principal.username?.toLowerCase();
-    return agent.teamsUserId === principal.userId || (upn !== undefined && agent.upn === upn);
+    return upn !== undefined && agent.upn === upn;
   }
   return false;
 }

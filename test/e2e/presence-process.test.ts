@@ -101,7 +101,8 @@ describe('presence service as a process against the Microsoft 365 emulator', () 
       M365_AUTHORITY: env.w.m365.url,
       GRAPH_URL: env.w.m365.url,
       M365_EXTRA_CA_FILE: env.w.m365.caPath,
-      PRESENCE_SYNC_MS: '500',
+      // Long: what the tests see happens at start-up, on a configuration change or on Graph's call.
+      PRESENCE_SYNC_MS: '60000',
       LOG_LEVEL: 'warn',
     };
     presence = startChild('apps/presence/src/main.js', presenceEnv);
@@ -165,6 +166,23 @@ describe('presence service as a process against the Microsoft 365 emulator', () 
     );
     // ...and keeps the subscription the first run made.
     expect(graph.listSubscriptions().map((x) => x.id)).toEqual([before?.id]);
+  });
+
+  it('follows a new agent within moments of its creation, without waiting for the next pass', async () => {
+    const user = env.w.m365.directory.addUser(env.w.contoso.id, {
+      userPrincipalName: 'dee@contoso.example',
+    });
+    const res = await t.post('/v1/agents', {
+      displayName: 'dee',
+      upn: 'dee@contoso.example',
+      teamsUserId: user.id,
+    });
+    expect(res.status, res.text).toBe(201);
+    await waitFor('a subscription for the new agent', () =>
+      graph.listSubscriptions().some((sub) => sub.userIds.has(user.id)),
+    );
+    await waitFor('the new agent’s presence', () => changesOf(user.id).length > 0);
+    expect(changesOf(user.id)[0]).toMatchObject({ data: { agentId: res.body.id, source: 'poll' } });
   });
 
   it('shows Busy / InACall in Teams while an agent is on a call, then clears it', async () => {

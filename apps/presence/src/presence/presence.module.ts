@@ -45,6 +45,8 @@ function cachedToken(
 class PresenceLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   private subscription?: Subscription;
   private timer?: NodeJS.Timeout;
+  private watch?: NodeJS.Timeout;
+  private stopping = false;
   private pass?: Promise<void>;
   private redis?: Redis;
 
@@ -136,18 +138,43 @@ class PresenceLifecycle implements OnApplicationBootstrap, OnApplicationShutdown
       },
       { concurrency: 16 },
     );
-    const refresh = () => {
-      this.pass ??= runtime
+    // One pass at a time; a pass asked for while one runs follows it (it may carry a change the
+    // running pass read too early).
+    let again = false;
+    const refresh = (): Promise<void> => {
+      if (this.pass) {
+        again = true;
+        return this.pass;
+      }
+      this.pass = runtime
         .refresh()
         .catch((err: unknown) => log.error({ err: String(err) }, 'presence sync pass failed'))
         .finally(() => {
           this.pass = undefined;
+          if (again && !this.stopping) {
+            again = false;
+            void refresh();
+          }
         });
       return this.pass;
     };
+    const versionsOf = async () => JSON.stringify([...(await this.live.versions())].sort());
+    // Read before the first pass, so a change during it starts another.
+    let versions = await versionsOf();
     void refresh();
     this.timer = setInterval(() => void refresh(), c.PRESENCE_SYNC_MS);
     this.timer.unref();
+    // A new agent or expert (or a changed Teams user id) is picked up within a second: the live
+    // configuration counts writes per tenant, and a change there starts a pass at once.
+    this.watch = setInterval(() => {
+      void versionsOf()
+        .then((now) => {
+          if (now !== versions) void refresh();
+          versions = now;
+        })
+        .catch(() => undefined);
+    }, 1_000);
+    this.watch.unref();
     registerPresenceMetrics(this.metrics, runtime, this.holder, throttle, published);
     this.health.register('presence', () => {
       const tenants = [...runtime.stats().values()];
@@ -164,7 +191,9 @@ class PresenceLifecycle implements OnApplicationBootstrap, OnApplicationShutdown
   }
 
   async onApplicationShutdown() {
+    this.stopping = true;
     if (this.timer) clearInterval(this.timer);
+    if (this.watch) clearInterval(this.watch);
     await this.pass;
     await this.subscription?.close();
     await this.holder.runtime?.close();

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { teamsAvailability } from '@ccx/contracts';
 import { createEventBus } from '@ccx/event-bus';
 import {
   createGraphClient,
@@ -131,7 +132,7 @@ async function main() {
         tenantId,
         data: {
           userId: update.userId,
-          availability: update.availability as 'Busy',
+          availability: teamsAvailability.parse(update.availability),
           activity: update.activity,
           source: update.source,
           ...(update.sequence ? { sequence: update.sequence } : {}),

@@ -1,6 +1,6 @@
 import { Gauge, Counter, type Registry } from 'prom-client';
 import type { GraphThrottle } from '@ccx/graph';
-import type { PresenceRuntime } from '@ccx/presence-sync';
+import type { PresenceRuntime, TenantSyncStats } from '@ccx/presence-sync';
 import type { PresenceHolder } from './presence-holder';
 
 /** Prometheus figures of presence sync, read when scraped. */
@@ -11,11 +11,8 @@ export function registerPresenceMetrics(
   throttle: GraphThrottle,
   published: Record<'notification' | 'poll', number>,
 ): void {
-  const sum = (
-    pick: (
-      s: ReturnType<PresenceRuntime['stats']> extends Map<string, infer S> ? S : never,
-    ) => number,
-  ) => [...runtime.stats().values()].reduce((n, s) => n + pick(s), 0);
+  const sum = (pick: (s: TenantSyncStats) => number) =>
+    [...runtime.stats().values()].reduce((n, s) => n + pick(s), 0);
   new Gauge({
     name: 'ccx_presence_tracked_users',
     help: 'Teams users tracked, by how: subscribed (covered by a subscription) or polled',

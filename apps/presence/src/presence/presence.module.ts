@@ -6,7 +6,7 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { readFileSync } from 'node:fs';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { DelegatedGraphTokens, M365Clients } from '@ccx/auth';
 import { teamsAvailability } from '@ccx/contracts';
 import { EVENT_BUS, type EventBus, type Subscription } from '@ccx/event-bus';
@@ -16,7 +16,7 @@ import type { Logger, Registry } from '@ccx/observability';
 import { DATABASE, type DatabaseHandle } from '@ccx/persistence';
 import { PresenceRuntime, type PresenceUpdate } from '@ccx/presence-sync';
 import { SecretBox } from '@ccx/security';
-import { HealthRegistry, LOGGER, METRICS } from '@ccx/service-kit';
+import { HealthRegistry, LOGGER, METRICS, REDIS } from '@ccx/service-kit';
 import type { PresenceConfig } from '../config';
 import { TenantConnections } from './connections';
 import { loadEncryption } from './encryption';
@@ -48,7 +48,6 @@ class PresenceLifecycle implements OnApplicationBootstrap, OnApplicationShutdown
   private watch?: NodeJS.Timeout;
   private stopping = false;
   private pass?: Promise<void>;
-  private redis?: Redis;
 
   constructor(
     @Inject(CONFIG) private readonly config: PresenceConfig,
@@ -58,6 +57,7 @@ class PresenceLifecycle implements OnApplicationBootstrap, OnApplicationShutdown
     @Inject(DATABASE) private readonly database: DatabaseHandle,
     @Inject(HealthRegistry) private readonly health: HealthRegistry,
     @Inject(METRICS) private readonly metrics: Registry,
+    @Inject(REDIS) private readonly redis: Redis,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -105,7 +105,6 @@ class PresenceLifecycle implements OnApplicationBootstrap, OnApplicationShutdown
       });
       published[update.source]++;
     };
-    this.redis = new Redis(c.REDIS_URL, { maxRetriesPerRequest: null });
     const runtime = new PresenceRuntime({
       store: new RedisSubscriptionStore(this.redis, c.BUS_PREFIX),
       connections: () => connections.load(),
@@ -197,7 +196,6 @@ class PresenceLifecycle implements OnApplicationBootstrap, OnApplicationShutdown
     await this.pass;
     await this.subscription?.close();
     await this.holder.runtime?.close();
-    await this.redis?.quit().catch(() => undefined);
   }
 }
 

@@ -130,6 +130,15 @@ describe('presence service as a process against the Microsoft 365 emulator', () 
     await waitFor('every agent’s presence', () =>
       agents.every((a) => changesOf(a.userId).length > 0),
     );
+    const status = (await (
+      await fetch(`http://127.0.0.1:${PRESENCE_PORT}/presence/status`)
+    ).json()) as { tenants: unknown[] };
+    expect(status.tenants).toEqual([
+      { tenantId: 'contoso', tracked: 3, subscriptions: 1, subscribedUsers: 3, polledUsers: 0 },
+    ]);
+    const metrics = await (await fetch(`http://127.0.0.1:${PRESENCE_PORT}/metrics`)).text();
+    expect(metrics).toMatch(/^ccx_presence_subscriptions(\{[^}]*\})? 1$/m);
+    expect(metrics).toMatch(/^ccx_presence_tracked_users\{[^}]*how="subscribed"[^}]*\} 3$/m);
     for (const a of agents) {
       expect(changesOf(a.userId)[0]).toMatchObject({
         tenantId: 'contoso',

@@ -6,6 +6,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dropKeys } from '../support/redis';
 
 const root = resolve(__dirname, '..', '..');
 const ports = { api: 4300, sbc: 4310, media: 4320, routing: 4330, presence: 4340, pg: 4359 };
@@ -65,6 +66,8 @@ function ccx(
   });
 }
 
+const BUS_PREFIX = `e2e${process.pid}`;
+
 describe('npm start', () => {
   beforeAll(async () => {
     launcher = spawn(process.execPath, [join(root, 'scripts', 'start.mjs')], {
@@ -79,7 +82,7 @@ describe('npm start', () => {
         PRESENCE_HTTP_PORT: String(ports.presence),
         EMBEDDED_PG_PORT: String(ports.pg),
         DATABASE_URL: '',
-        BUS_PREFIX: `e2e${process.pid}`,
+        BUS_PREFIX,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -93,6 +96,8 @@ describe('npm start', () => {
       launcher.kill('SIGINT');
       await new Promise((r) => launcher.once('exit', r));
     }
+    // The services' keys (bus, live configuration, presence) on the shared Redis.
+    await dropKeys(`${BUS_PREFIX}:`);
   });
 
   it('prints where every service listens and they are all healthy', async () => {

@@ -51,6 +51,22 @@ export class M365Clients {
     });
   }
 
+  /**
+   * App-only Graph tokens for one tenant (client credentials). One MSAL client per source, so
+   * MSAL's cache keeps the token until shortly before it expires.
+   * https://learn.microsoft.com/entra/identity-platform/v2-oauth2-client-creds-grant-flow
+   */
+  appToken(identity: AppIdentity): () => Promise<string> {
+    const msal = this.confidential(identity);
+    return async () => {
+      const result = await msal.acquireTokenByClientCredential({
+        scopes: ['https://graph.microsoft.com/.default'],
+      });
+      if (!result?.accessToken) throw new Error('no access token from Entra ID');
+      return result.accessToken;
+    };
+  }
+
   /** Entra ID's signing keys, fetched through the same agent and cached by jose. */
   jwks(): JWTVerifyGetKey {
     this.keys ??= entraJwks(this.agent, this.authority);

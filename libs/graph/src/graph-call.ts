@@ -13,7 +13,8 @@ export class GraphCallError extends Error {
   }
 }
 
-const RETRYABLE = new Set([429, 503, 504]);
+/** Statuses Graph asks to retry after a while (throttled, or busy). */
+export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([429, 503, 504]);
 
 /**
  * Runs one Graph request within the tenant's budget: waits for a token, and on 429/503/504 records
@@ -33,7 +34,7 @@ export async function graphCall<T>(
     } catch (err) {
       const status = err instanceof GraphError ? err.statusCode : 0;
       const code = err instanceof GraphError ? (err.code ?? 'unknown') : 'network';
-      if (RETRYABLE.has(status) && attempt < attempts) {
+      if (RETRYABLE_STATUSES.has(status) && attempt < attempts) {
         const retryAfter = parseRetryAfter(
           err instanceof GraphError ? err.headers?.get('retry-after') : undefined,
         );

@@ -7,4 +7,3 @@ export * from './presence-api';
 export * from './presence-batch';
 export * from './jwks';
 export * from './notifications';
-export * from './app-token';

@@ -92,7 +92,15 @@ export interface TokenCheck {
   /** The identity platform's base URL (issuer host). */
   authority?: string;
   now?: () => number;
+  /**
+   * Tokens already verified, kept by the caller (Graph sends the same token in later POSTs):
+   * token → its tenant, expiry (ms) and the audience it was checked against.
+   */
+  verified?: VerifiedTokens;
 }
+
+export type VerifiedTokens = Map<string, { tid: string; exp: number; appIds: string }>;
+const VERIFIED_MAX = 10_000;
 
 /**
  * Validates the `validationTokens` of a notification with resource data: every token must be
@@ -100,10 +108,6 @@ export interface TokenCheck {
  * there must be one from each tenant the notifications name.
  * https://learn.microsoft.com/graph/change-notifications-with-resource-data#validation-tokens-in-the-change-notification
  */
-/** Tokens already verified (they come again in later POSTs): token → tenant and expiry (ms). */
-const verified = new Map<string, { tid: string; exp: number; appIds: string }>();
-const VERIFIED_MAX = 10_000;
-
 export async function checkValidationTokens(
   tokens: readonly string[] | undefined,
   tenantIds: ReadonlySet<string>,
@@ -114,7 +118,7 @@ export async function checkValidationTokens(
   const now = check.now?.() ?? Date.now();
   const audience = [...check.appIds].sort().join(' ');
   for (const token of tokens) {
-    const known = verified.get(token);
+    const known = check.verified?.get(token);
     if (known && known.exp > now && known.appIds === audience) {
       seen.add(known.tid);
       continue;
@@ -145,8 +149,11 @@ export async function checkValidationTokens(
       );
     }
     seen.add(tid);
-    if (verified.size >= VERIFIED_MAX) verified.clear();
-    verified.set(token, { tid, exp, appIds: audience });
+    const verified = check.verified;
+    if (verified) {
+      if (verified.size >= VERIFIED_MAX) verified.clear();
+      verified.set(token, { tid, exp, appIds: audience });
+    }
   }
   for (const tenantId of tenantIds) {
     if (!seen.has(tenantId)) {

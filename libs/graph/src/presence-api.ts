@@ -67,17 +67,15 @@ export class GraphPresenceApi {
    */
   async getPresences(userIds: readonly string[]): Promise<GraphPresence[]> {
     const chunks = chunk(userIds, PRESENCE_IDS_MAX);
+    const [ids] = chunks;
+    if (!ids) return [];
     if (chunks.length > 1) {
       return batchPresences(this.client, this.throttle, this.tenantId, chunks);
     }
-    const out: GraphPresence[] = [];
-    for (const ids of chunks) {
-      const body = await this.call(() =>
-        this.client.api('/communications/getPresencesByUserId').post({ ids }),
-      );
-      out.push(...presenceList.parse(body).value);
-    }
-    return out;
+    const body = await this.call(() =>
+      this.client.api('/communications/getPresencesByUserId').post({ ids }),
+    );
+    return presenceList.parse(body).value;
   }
 
   setPresence(userId: string, session: PresenceSession): Promise<void> {

@@ -1,6 +1,6 @@
 import type { Client } from '@microsoft/microsoft-graph-client';
 import { z } from 'zod';
-import { graphCall, GraphCallError } from './graph-call';
+import { graphCall, GraphCallError, RETRYABLE_STATUSES } from './graph-call';
 import { presenceList, type GraphPresence } from './presence-types';
 import { parseRetryAfter, type GraphThrottle } from './throttle';
 
@@ -17,8 +17,6 @@ const batchResponse = z.object({
     }),
   ),
 });
-
-const RETRYABLE = new Set([429, 503, 504]);
 
 /**
  * Reads the presence of several chunks of ≤ 650 users in `$batch` requests of up to 20 items:
@@ -58,7 +56,7 @@ export async function batchPresences(
         if (!item) continue;
         if (answer.status === 200) {
           out.push(...presenceList.parse(answer.body).value);
-        } else if (RETRYABLE.has(answer.status) && round < attempts) {
+        } else if (RETRYABLE_STATUSES.has(answer.status) && round < attempts) {
           const header = Object.entries(answer.headers ?? {}).find(
             ([k]) => k.toLowerCase() === 'retry-after',
           )?.[1];

@@ -20,15 +20,6 @@ export type GraphPresence = z.output<typeof graphPresence>;
 
 export const presenceList = z.object({ value: z.array(graphPresence) });
 
-/** The availability/activity pairs setPresence accepts (presence-setpresence, v1.0). */
-export const SESSION_PRESENCE_PAIRS = [
-  ['Available', 'Available'],
-  ['Busy', 'InACall'],
-  ['Busy', 'InAConferenceCall'],
-  ['Away', 'Away'],
-  ['DoNotDisturb', 'Presenting'],
-] as const;
-
 export const subscriptionResponse = z.looseObject({
   id: z.string().min(1),
   resource: z.string(),

@@ -7,6 +7,7 @@ import {
   NotificationRejected,
   type ChangeNotification,
   type GraphPresence,
+  type VerifiedTokens,
 } from '@ccx/graph';
 import type { JWTVerifyGetKey } from 'jose';
 import type { TenantPresenceSync } from './tenant-sync';
@@ -41,6 +42,8 @@ export interface IntakeResult {
  * https://learn.microsoft.com/graph/change-notifications-with-resource-data
  */
 export class NotificationIntake {
+  private readonly verified: VerifiedTokens = new Map();
+
   constructor(private readonly options: IntakeOptions) {}
 
   async changes(body: unknown): Promise<IntakeResult> {
@@ -57,6 +60,7 @@ export class NotificationIntake {
       try {
         await checkValidationTokens(validationTokens, new Set(tenants.keys()), {
           jwks: this.options.jwks,
+          verified: this.verified,
           appIds: [...new Set([...tenants.values()].map((t) => t.appId))],
           ...(this.options.authority ? { authority: this.options.authority } : {}),
           ...(this.options.now ? { now: this.options.now } : {}),

@@ -2,22 +2,22 @@
 // initial sync at the minimum number of requests, rich notifications to presence changes,
 // forged and tampered notifications refused, renewal across a simulated hour, lifecycle events,
 // throttling, polling when subscriptions are refused, and the Busy / InACall write-back.
-import {
-  appTokenSource,
-  createGraphClient,
-  entraJwks,
-  GraphPresenceApi,
-  GraphThrottle,
-} from '@ccx/graph';
+import { M365Clients } from '@ccx/auth';
+import { createGraphClient, entraJwks, GraphPresenceApi, GraphThrottle } from '@ccx/graph';
 import { PresenceRuntime, type ConnectedTenant, type PresenceUpdate } from '@ccx/presence-sync';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { presenceWorld, type PresenceWorld, type WorldTenant } from '../../support/presence-world';
 
 let w: PresenceWorld;
+let m365Clients: M365Clients | undefined;
+/** MSAL as the presence service builds it, pointed at the emulator. */
+const clients = () =>
+  (m365Clients ??= new M365Clients({ authority: w.m365.url, extraCaPem: w.m365.caPem }));
 beforeAll(async () => {
   w = await presenceWorld({ tenants: 2, usersPerTenant: 1400 });
 });
 afterAll(async () => {
+  await m365Clients?.close();
   await w.close();
 });
 
@@ -31,9 +31,7 @@ afterEach(async () => {
 const ourId = (t: WorldTenant) => `cc-${t.tenant.domain}`;
 
 function connection(t: WorldTenant, throttle: GraphThrottle, delegated = true): ConnectedTenant {
-  const appToken = appTokenSource({
-    agent: w.agent,
-    authority: w.m365.url,
+  const appToken = clients().appToken({
     entraTenantId: t.tenant.id,
     clientId: w.app.clientId,
     credential: { kind: 'secret', secret: w.secret },

@@ -1,36 +1,19 @@
 import { eq } from 'drizzle-orm';
 import type { Agent } from 'undici';
-import {
-  appTokenSource,
-  createGraphClient,
-  GraphPresenceApi,
-  type AppCredential,
-  type GraphThrottle,
-} from '@ccx/graph';
+import { identityOf, type AppIdentity, type M365Clients } from '@ccx/auth';
+import { createGraphClient, GraphPresenceApi, type GraphThrottle } from '@ccx/graph';
 import type { Logger } from '@ccx/observability';
 import { m365Connections, type Database } from '@ccx/persistence';
 import type { ConnectedTenant, PresenceGraph } from '@ccx/presence-sync';
-import { SecretBox } from '@ccx/security';
-import { z } from 'zod';
-
-const credential = z.union([
-  z
-    .object({ secret: z.string().min(1) })
-    .transform((c): AppCredential => ({ kind: 'secret', ...c })),
-  z
-    .object({
-      privateKeyPem: z.string().min(1),
-      certificatePem: z.string().min(1),
-      thumbprintSha256: z.string().min(1),
-    })
-    .transform((c): AppCredential => ({ kind: 'certificate', ...c })),
-]);
+import type { SecretBox } from '@ccx/security';
 
 export interface ConnectionOptions {
-  masterKey: string;
+  box: SecretBox;
+  /** MSAL clients for app-only tokens (the same Entra ID and CA as the delegated tokens). */
+  clients: M365Clients;
+  /** HTTPS agent for Graph. */
   agent: Agent;
   throttle: GraphThrottle;
-  authority: string;
   graphUrl: string;
   log: Logger;
   /** Delegated Graph token for a tenant's service sign-in, when it has one. */
@@ -49,15 +32,12 @@ interface Built {
  * MSAL's token cache lives across sync passes.
  */
 export class TenantConnections {
-  private readonly box: SecretBox;
   private readonly built = new Map<string, Built>();
 
   constructor(
     private readonly db: Database,
     private readonly options: ConnectionOptions,
-  ) {
-    this.box = new SecretBox(options.masterKey);
-  }
+  ) {}
 
   async load(): Promise<ConnectedTenant[]> {
     const rows = await this.db
@@ -72,9 +52,9 @@ export class TenantConnections {
         out.push(cached.tenant);
         continue;
       }
-      let cred: AppCredential;
+      let identity: AppIdentity;
       try {
-        cred = credential.parse(JSON.parse(this.box.open(row.credentialCiphertext)));
+        identity = identityOf(this.options.box, row);
       } catch {
         this.options.log.error(
           { tenantId: row.tenantId },
@@ -82,13 +62,7 @@ export class TenantConnections {
         );
         continue;
       }
-      const tenant = this.build(
-        row.tenantId,
-        row.entraTenantId,
-        row.clientId,
-        cred,
-        row.delegatedCacheCiphertext !== null,
-      );
+      const tenant = this.build(row.tenantId, identity, signedIn);
       this.built.set(row.tenantId, { revision: row.revision, signedIn, tenant });
       out.push(tenant);
     }
@@ -97,19 +71,11 @@ export class TenantConnections {
 
   private build(
     tenantId: string,
-    entraTenantId: string,
-    clientId: string,
-    cred: AppCredential,
+    identity: AppIdentity,
     hasServiceSignIn: boolean,
   ): ConnectedTenant {
     const o = this.options;
-    const appToken = appTokenSource({
-      agent: o.agent,
-      authority: o.authority,
-      entraTenantId,
-      clientId,
-      credential: cred,
-    });
+    const appToken = o.clients.appToken(identity);
     const client = (accessToken: () => Promise<string>) =>
       createGraphClient({ agent: o.agent, graphUrl: o.graphUrl, accessToken });
     const appApi = new GraphPresenceApi(client(appToken), o.throttle, tenantId);
@@ -127,6 +93,12 @@ export class TenantConnections {
       reauthorize: (id) => subscriber.reauthorize(id),
       unsubscribe: (id) => subscriber.unsubscribe(id),
     };
-    return { tenantId, entraTenantId, appId: clientId, graph, writeBack: appApi };
+    return {
+      tenantId,
+      entraTenantId: identity.entraTenantId,
+      appId: identity.clientId,
+      graph,
+      writeBack: appApi,
+    };
   }
 }

@@ -72,16 +72,17 @@ class PresenceLifecycle implements OnApplicationBootstrap, OnApplicationShutdown
       ratePerSecond: c.PRESENCE_GRAPH_RATE,
       burst: c.PRESENCE_GRAPH_BURST,
     });
-    const delegated = new DelegatedGraphTokens(
-      this.database.db,
-      new SecretBox(c.MASTER_KEY),
-      new M365Clients({ authority: c.M365_AUTHORITY, ...(extraCaPem ? { extraCaPem } : {}) }),
-    );
+    const box = new SecretBox(c.MASTER_KEY);
+    const clients = new M365Clients({
+      authority: c.M365_AUTHORITY,
+      ...(extraCaPem ? { extraCaPem } : {}),
+    });
+    const delegated = new DelegatedGraphTokens(this.database.db, box, clients);
     const connections = new TenantConnections(this.database.db, {
-      masterKey: c.MASTER_KEY,
+      box,
+      clients,
       agent,
       throttle,
-      authority: c.M365_AUTHORITY,
       graphUrl: c.GRAPH_URL,
       log,
       delegatedToken: (tenantId) => cachedToken(() => delegated.token(tenantId)),
